@@ -1,0 +1,76 @@
+using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Storage.Postgres;
+using FhirMh.FhirServer.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Hosting;
+
+internal static class FhirServerServices
+{
+    public static WebApplicationBuilder AddFhirServer(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var services = builder.Services;
+        var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
+        services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
+        services.Configure<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
+
+        AddStorage(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.AddSingleton(new FhirSerializers(limits.MaxJsonDepth));
+        services.AddSingleton<RequestBodyReader>();
+        services.AddScoped<ResourceStore>();
+        services.AddScoped<ReadInteraction>();
+        services.AddScoped<VReadInteraction>();
+        services.AddScoped<CreateInteraction>();
+        services.AddScoped<UpdateInteraction>();
+        services.AddScoped<DeleteInteraction>();
+        services.AddScoped<HistoryInteraction>();
+        services.AddScoped<CapabilitiesInteraction>();
+        services.AddScoped<FhirDispatcher>();
+        services.AddHostedService<DatabaseMigrator>();
+        services.AddExceptionHandler<FhirExceptionHandler>();
+        services.AddProblemDetails();
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen();
+        return builder;
+    }
+
+    private static void AddStorage(IServiceCollection services, StorageOptions storage)
+    {
+        switch (storage.Provider)
+        {
+            case StorageProvider.Sqlite:
+                var sqlite = storage.ConnectionString ?? DefaultSqliteConnectionString();
+                EnsureSqliteFolder(sqlite);
+                services.AddDbContextPool<FhirDbContext, SqliteFhirDbContext>(o => o.UseSqlite(sqlite));
+                break;
+            case StorageProvider.Postgres:
+                var postgres = storage.ConnectionString ?? throw new InvalidOperationException(
+                    "Storage:ConnectionString is required when Storage:Provider is Postgres.");
+                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()));
+                break;
+            default:
+                throw new InvalidOperationException($"Storage:Provider '{storage.Provider}' is not Sqlite or Postgres.");
+        }
+    }
+
+    private static string DefaultSqliteConnectionString() =>
+        new SqliteConnectionStringBuilder { DataSource = Path.Combine(Directory.GetCurrentDirectory(), "data", "fhirmh.db") }.ToString();
+
+    private static void EnsureSqliteFolder(string connectionString)
+    {
+        var folder = Path.GetDirectoryName(new SqliteConnectionStringBuilder(connectionString).DataSource);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            Directory.CreateDirectory(folder);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using FhirMh.FhirServer.Rest;
+using Hl7.Fhir.Model;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// capabilities (http.html#capabilities): a CapabilityStatement generated from
+/// <see cref="FhirRoutes"/>, listing exactly the interactions that are mapped.
+/// </summary>
+internal sealed class CapabilitiesInteraction(IClock clock)
+{
+    public Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var implemented = FhirRoutes.All.Select(r => r.Interaction).ToHashSet();
+        var typeInteractions = implemented
+            .Select(TypeInteractionCode)
+            .OfType<CapabilityStatement.TypeRestfulInteraction>()
+            .Order()
+            .Select(code => new CapabilityStatement.ResourceInteractionComponent { Code = code })
+            .ToList();
+        var hasConditionalRead = implemented.Contains(FhirInteraction.Read);
+
+        var rest = new CapabilityStatement.RestComponent
+        {
+            Mode = CapabilityStatement.RestfulCapabilityMode.Server,
+            Resource = ModelInfo.SupportedResources.Order(StringComparer.Ordinal).Select(type => new CapabilityStatement.ResourceComponent
+            {
+                Type = type,
+                Interaction = typeInteractions.Select(i => new CapabilityStatement.ResourceInteractionComponent { Code = i.Code }).ToList(),
+                Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
+                ReadHistory = implemented.Contains(FhirInteraction.VRead),
+                UpdateCreate = implemented.Contains(FhirInteraction.Update),
+                ConditionalCreate = false,
+                ConditionalRead = hasConditionalRead
+                    ? CapabilityStatement.ConditionalReadStatus.FullSupport
+                    : CapabilityStatement.ConditionalReadStatus.NotSupported,
+                ConditionalUpdate = false,
+                ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.NotSupported,
+            }).ToList(),
+            Interaction = implemented.Contains(FhirInteraction.HistorySystem)
+                ? [new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem }]
+                : [],
+        };
+
+        var statement = new CapabilityStatement
+        {
+            Status = PublicationStatus.Active,
+            Date = clock.GetCurrentInstant().ToDateTimeOffset().ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            Kind = CapabilityStatementKind.Instance,
+            Software = new CapabilityStatement.SoftwareComponent { Name = "FhirMh", Version = typeof(CapabilitiesInteraction).Assembly.GetName().Version?.ToString() },
+            Implementation = new CapabilityStatement.ImplementationComponent { Description = "FhirMh FHIR R4 server", Url = request.BaseUrl },
+            FhirVersion = FHIRVersion.N4_0_1,
+            Format = ["json", "xml", "application/fhir+json", "application/fhir+xml"],
+            Rest = [rest],
+        };
+        return Task.FromResult(FhirResponse.Of(StatusCodes.Status200OK, statement));
+    }
+
+    private static CapabilityStatement.TypeRestfulInteraction? TypeInteractionCode(FhirInteraction interaction) => interaction switch
+    {
+        FhirInteraction.Read => CapabilityStatement.TypeRestfulInteraction.Read,
+        FhirInteraction.VRead => CapabilityStatement.TypeRestfulInteraction.Vread,
+        FhirInteraction.Update => CapabilityStatement.TypeRestfulInteraction.Update,
+        FhirInteraction.Delete => CapabilityStatement.TypeRestfulInteraction.Delete,
+        FhirInteraction.HistoryInstance => CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
+        FhirInteraction.HistoryType => CapabilityStatement.TypeRestfulInteraction.HistoryType,
+        FhirInteraction.Create => CapabilityStatement.TypeRestfulInteraction.Create,
+        _ => null,
+    };
+}

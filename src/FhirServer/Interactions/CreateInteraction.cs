@@ -1,0 +1,19 @@
+using FhirMh.FhirServer.Storage;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>create (http.html#create): the server assigns the id; 201 with Location and ETag.</summary>
+internal sealed class CreateInteraction(ResourceStore store)
+{
+    public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var resource = RequestBody.Require(request);
+        var created = await store.CreateAsync(resource, cancellationToken);
+        return new FhirResponse(StatusCodes.Status201Created)
+        {
+            Version = created,
+            Location = $"{created.ResourceType}/{created.ResourceId}/_history/{created.VersionId}",
+            IsWrite = true,
+        };
+    }
+}

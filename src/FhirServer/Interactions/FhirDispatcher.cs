@@ -1,0 +1,53 @@
+using System.Text.RegularExpressions;
+using FhirMh.FhirServer.Rest;
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// The one point every interaction passes through, from the HTTP endpoints and (later) from
+/// each Bundle entry: where access control, audit and registry hooks attach.
+/// </summary>
+internal sealed partial class FhirDispatcher(
+    ReadInteraction read,
+    VReadInteraction vread,
+    CreateInteraction create,
+    UpdateInteraction update,
+    DeleteInteraction delete,
+    HistoryInteraction history,
+    CapabilitiesInteraction capabilities)
+{
+    public Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        CheckAddress(request);
+        return request.Interaction switch
+        {
+            FhirInteraction.Read => read.HandleAsync(request, cancellationToken),
+            FhirInteraction.VRead => vread.HandleAsync(request, cancellationToken),
+            FhirInteraction.Create => create.HandleAsync(request, cancellationToken),
+            FhirInteraction.Update => update.HandleAsync(request, cancellationToken),
+            FhirInteraction.Delete => delete.HandleAsync(request, cancellationToken),
+            FhirInteraction.HistoryInstance or FhirInteraction.HistoryType or FhirInteraction.HistorySystem =>
+                history.HandleAsync(request, cancellationToken),
+            FhirInteraction.Capabilities => capabilities.HandleAsync(request, cancellationToken),
+            _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
+        };
+    }
+
+    private static void CheckAddress(FhirRequest request)
+    {
+        if (request.ResourceType is { } type && !ModelInfo.IsKnownResource(type) || request.ResourceType is "Resource" or "DomainResource")
+        {
+            throw FhirException.NotFound($"'{request.ResourceType}' is not a FHIR R4 resource type.");
+        }
+
+        if (request.Id is { } id && !IdPattern().IsMatch(id))
+        {
+            // http://hl7.org/fhir/R4/datatypes.html#id
+            throw FhirException.BadRequest($"'{id}' is not a valid id: 1 to 64 of A-Z, a-z, 0-9, '-' and '.'.");
+        }
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9\\-\\.]{1,64}$")]
+    private static partial Regex IdPattern();
+}

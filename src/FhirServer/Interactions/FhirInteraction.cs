@@ -1,0 +1,15 @@
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>The RESTful interactions of http.html, named as the CapabilityStatement names them.</summary>
+internal enum FhirInteraction
+{
+    Read,
+    VRead,
+    Update,
+    Delete,
+    HistoryInstance,
+    HistoryType,
+    Create,
+    HistorySystem,
+    Capabilities,
+}

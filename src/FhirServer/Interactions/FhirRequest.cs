@@ -1,0 +1,34 @@
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// One FHIR interaction, independent of HTTP, so that a Bundle entry can be dispatched
+/// exactly like a single request.
+/// </summary>
+internal sealed record FhirRequest(
+    FhirInteraction Interaction,
+    string BaseUrl,
+    string? ResourceType,
+    string? Id,
+    Resource? Resource,
+    Preconditions Preconditions,
+    IReadOnlyList<KeyValuePair<string, string>> Parameters)
+{
+    public string? VersionId { get; init; }
+
+    /// <summary>The last value of a query parameter, or null when absent.</summary>
+    public string? Parameter(string name)
+    {
+        string? found = null;
+        foreach (var (key, value) in Parameters)
+        {
+            if (key == name)
+            {
+                found = value;
+            }
+        }
+
+        return found;
+    }
+}

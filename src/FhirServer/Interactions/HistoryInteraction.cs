@@ -1,0 +1,151 @@
+using System.Globalization;
+using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
+using NodaTime;
+using NodaTime.Text;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// history at instance, type and system level (http.html#history): newest first, <c>_since</c>,
+/// <c>_count</c>, and keyset paging links that stay correct while others write.
+/// </summary>
+internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options)
+{
+    public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var count = ParseCount(request.Parameter("_count"));
+        var since = ParseSince(request.Parameter("_since"));
+        var pageToken = request.Parameter("_page");
+        HistoryPage? page = null;
+        if (pageToken is not null)
+        {
+            page = HistoryPage.Parse(pageToken) ?? throw FhirException.BadRequest($"'{pageToken}' is not a history page of this server.", "_page");
+        }
+
+        var versions = count == 0
+            ? []
+            : await store.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, page), cancellationToken);
+        var hasMore = versions.Count > count;
+        var shown = versions.Take(count).ToList();
+        if (page is { IsNewer: true } && hasMore)
+        {
+            // Read upwards from the page start: the surplus row is the newest one, at the front.
+            shown = versions.Skip(versions.Count - count).ToList();
+        }
+
+        var bundle = new Bundle { Type = Bundle.BundleType.History, Entry = shown.Select(v => Entry(request.BaseUrl, v)).ToList() };
+        AddLinks(bundle, request, count, since, page, shown, hasMore);
+        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+    }
+
+    private Bundle.EntryComponent Entry(string baseUrl, StoredVersion version)
+    {
+        var relative = $"{version.ResourceType}/{version.ResourceId}";
+        return new Bundle.EntryComponent
+        {
+            FullUrl = $"{baseUrl}/{relative}",
+            Resource = version.Json is null ? null : serializers.ParseJson(version.Json),
+            Request = new Bundle.RequestComponent
+            {
+                Method = version.Method switch
+                {
+                    "POST" => Bundle.HTTPVerb.POST,
+                    "DELETE" => Bundle.HTTPVerb.DELETE,
+                    _ => Bundle.HTTPVerb.PUT,
+                },
+                Url = version.Method == "POST" ? version.ResourceType : relative,
+            },
+            Response = new Bundle.ResponseComponent
+            {
+                Status = version.Method switch
+                {
+                    "POST" => "201 Created",
+                    "DELETE" => "204 No Content",
+                    _ => version.VersionId == 1 ? "201 Created" : "200 OK",
+                },
+                Etag = version.ETag,
+                LastModified = version.LastUpdated.ToDateTimeOffset(),
+            },
+        };
+    }
+
+    private static void AddLinks(
+        Bundle bundle,
+        FhirRequest request,
+        int count,
+        Instant? since,
+        HistoryPage? page,
+        List<StoredVersion> shown,
+        bool hasMore)
+    {
+        var path = request.Interaction switch
+        {
+            FhirInteraction.HistoryInstance => $"{request.BaseUrl}/{request.ResourceType}/{request.Id}/_history",
+            FhirInteraction.HistoryType => $"{request.BaseUrl}/{request.ResourceType}/_history",
+            _ => $"{request.BaseUrl}/_history",
+        };
+        var query = $"?_count={count.ToString(CultureInfo.InvariantCulture)}";
+        if (since is { } s)
+        {
+            query += "&_since=" + Uri.EscapeDataString(InstantPattern.ExtendedIso.Format(s));
+        }
+
+        AddLink(bundle, "self", path + query + (page is null ? string.Empty : "&_page=" + page.Token));
+        if (shown.Count == 0)
+        {
+            return;
+        }
+
+        var olderExists = page is { IsNewer: true } || hasMore;
+        var newerExists = page is { IsNewer: false } || (page is { IsNewer: true } && hasMore);
+        if (olderExists)
+        {
+            AddLink(bundle, "next", path + query + "&_page=" + new HistoryPage(shown[^1].RowId, IsNewer: false).Token);
+        }
+
+        if (newerExists)
+        {
+            AddLink(bundle, "previous", path + query + "&_page=" + new HistoryPage(shown[0].RowId, IsNewer: true).Token);
+        }
+    }
+
+    private static void AddLink(Bundle bundle, string relation, string url) =>
+        bundle.Link.Add(new Bundle.LinkComponent { Relation = relation, Url = url });
+
+    private int ParseCount(string? value)
+    {
+        if (value is null)
+        {
+            return options.Value.DefaultCount;
+        }
+
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            throw FhirException.BadRequest($"_count must be a non-negative integer, not '{value}'.", "_count");
+        }
+
+        return Math.Min(count, options.Value.MaxCount);
+    }
+
+    private static Instant? ParseSince(string? value)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        // _since is an instant: a full date-time with a time zone (http.html#history).
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ||
+            !value.Contains('T', StringComparison.Ordinal) ||
+            !(value.EndsWith('Z') || value.LastIndexOfAny(['+', '-']) > value.IndexOf('T', StringComparison.Ordinal)))
+        {
+            throw FhirException.BadRequest($"_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z, not '{value}'.", "_since");
+        }
+
+        return Instant.FromDateTimeOffset(parsed);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.Json;
+using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Serialization;
+using Hl7.Fhir.Model;
+using Microsoft.Net.Http.Headers;
+
+namespace FhirMh.FhirServer.Rest;
+
+/// <summary>
+/// Writes a <see cref="FhirResponse"/>: status, ETag, Last-Modified, Location and the body. A plain
+/// JSON read writes the stored text as it is; anything else goes through the SDK serializers.
+/// </summary>
+internal sealed class FhirResult(FhirResponse response, OutputOptions output, string baseUrl) : IResult
+{
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var http = httpContext.Response;
+        var cancellationToken = httpContext.RequestAborted;
+        var status = response.StatusCode;
+        if (response.Version is { } version)
+        {
+            http.Headers.ETag = version.ETag;
+            http.Headers.LastModified = HeaderUtilities.FormatDate(version.LastUpdated.ToDateTimeOffset());
+        }
+
+        if (response.Location is { } location)
+        {
+            http.Headers.Location = $"{baseUrl}/{location}";
+        }
+
+        var (body, isStoredBody) = Body(ref status);
+        http.StatusCode = status;
+        if (body is null && !isStoredBody)
+        {
+            return;
+        }
+
+        var serializers = httpContext.RequestServices.GetRequiredService<FhirSerializers>();
+        http.ContentType = MediaTypes.ContentType(output.Format);
+        var filter = output.Filter;
+        if (isStoredBody && output.Format == ResourceFormat.Json && filter is null && !output.IsPretty)
+        {
+            // The stored JSON already has id, meta.versionId and meta.lastUpdated: no parse, no serialize.
+            var utf8 = Encoding.UTF8.GetBytes(response.Version!.Json!);
+            http.ContentLength = utf8.Length;
+            await http.Body.WriteAsync(utf8, cancellationToken);
+            return;
+        }
+
+        var resource = body ?? serializers.ParseJson(response.Version!.Json!);
+        if (output.Format == ResourceFormat.Xml)
+        {
+            var xml = serializers.ToXml(resource, filter, output.IsPretty);
+            http.ContentLength = xml.Length;
+            await http.Body.WriteAsync(xml, cancellationToken);
+            return;
+        }
+
+        await using (var writer = new Utf8JsonWriter(http.BodyWriter, FhirSerializers.WriterOptions(output.IsPretty)))
+        {
+            serializers.WriteJson(writer, resource, filter);
+        }
+
+        await http.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// What the body is: a resource made for the response, the stored version, or nothing
+    /// (204, 304, <c>Prefer: return=minimal</c>). <c>Prefer: return=OperationOutcome</c> on a
+    /// write answers with an outcome instead (http.html#ops).
+    /// </summary>
+    private (Resource? Body, bool IsStoredBody) Body(ref int status)
+    {
+        if (response.IsWrite && output.PreferReturn == PreferReturn.OperationOutcome)
+        {
+            if (status == StatusCodes.Status204NoContent)
+            {
+                status = StatusCodes.Status200OK;
+            }
+
+            return (OperationOutcomes.Information(Describe()), false);
+        }
+
+        if (status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified ||
+            (response.IsWrite && output.PreferReturn == PreferReturn.Minimal))
+        {
+            return (null, false);
+        }
+
+        return response.Resource is { } made ? (made, false) : (null, response.Version?.Json is not null);
+    }
+
+    private string Describe()
+    {
+        var v = response.Version;
+        return v is null
+            ? "Nothing to delete: the resource does not exist."
+            : $"{v.ResourceType}/{v.ResourceId} is at version {v.VersionId}{(v.IsDeleted ? " (deleted)" : string.Empty)}.";
+    }
+}

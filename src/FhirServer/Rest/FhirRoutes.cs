@@ -1,0 +1,23 @@
+using FhirMh.FhirServer.Interactions;
+
+namespace FhirMh.FhirServer.Rest;
+
+/// <summary>
+/// The routes the server maps, and therefore the interactions it implements: the
+/// CapabilityStatement is generated from this table, so it cannot claim what is not mapped.
+/// </summary>
+internal static class FhirRoutes
+{
+    public static readonly IReadOnlyList<FhirRoute> All =
+    [
+        new("GET", "metadata", FhirInteraction.Capabilities, "capabilities: the CapabilityStatement"),
+        new("GET", "_history", FhirInteraction.HistorySystem, "history of all resources"),
+        new("GET", "{type}/_history", FhirInteraction.HistoryType, "history of a resource type"),
+        new("POST", "{type}", FhirInteraction.Create, "create with a server-assigned id"),
+        new("GET", "{type}/{id}", FhirInteraction.Read, "read the current version"),
+        new("PUT", "{type}/{id}", FhirInteraction.Update, "update, or create with this id"),
+        new("DELETE", "{type}/{id}", FhirInteraction.Delete, "delete (a tombstone version)"),
+        new("GET", "{type}/{id}/_history", FhirInteraction.HistoryInstance, "history of one resource"),
+        new("GET", "{type}/{id}/_history/{vid}", FhirInteraction.VRead, "vread one version"),
+    ];
+}

@@ -1,0 +1,89 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Xml;
+using FhirMh.FhirServer.Hosting;
+using FhirMh.FhirServer.Serialization;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Microsoft.Extensions.Options;
+
+namespace FhirMh.FhirServer.Rest;
+
+/// <summary>
+/// Reads and parses a request body within the configured size limit. The body is buffered
+/// first: the XML parser is synchronous and request streams are not.
+/// </summary>
+internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<LimitsOptions> limits)
+{
+    public async Task<Resource> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var contentType = request.ContentType;
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            throw UnsupportedMediaType("The request has a body but no Content-Type.");
+        }
+
+        var format = MediaTypes.Recognise(contentType)
+            ?? throw UnsupportedMediaType($"Content-Type '{contentType}' is not supported: use {MediaTypes.FhirJson} or {MediaTypes.FhirXml}.");
+        var body = await ReadBoundedAsync(request, cancellationToken);
+        if (body.Length == 0)
+        {
+            throw FhirException.BadRequest("The request body is empty; a resource is required.");
+        }
+
+        try
+        {
+            return format == ResourceFormat.Json ? serializers.ParseJson(body.Span) : serializers.ParseXml(new MemoryStream(body.ToArray()));
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw BodyParseErrors.From(e);
+        }
+        catch (JsonException e)
+        {
+            throw BodyParseErrors.From(e);
+        }
+        catch (XmlException e)
+        {
+            throw BodyParseErrors.From(e);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The SDK's converter reports a non-object top level (e.g. an array) this way.
+            throw FhirException.Of(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, $"The body is not a FHIR resource: {e.Message}");
+        }
+    }
+
+    private async Task<ReadOnlyMemory<byte>> ReadBoundedAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var max = limits.Value.MaxBodyBytes;
+        if (request.ContentLength > max)
+        {
+            throw TooLarge(max);
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        while (true)
+        {
+            var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);
+            if (read == 0)
+            {
+                return buffer.WrittenMemory;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > max)
+            {
+                throw TooLarge(max);
+            }
+        }
+    }
+
+    private static FhirException TooLarge(long max) => FhirException.Of(
+        StatusCodes.Status413PayloadTooLarge,
+        OperationOutcome.IssueType.TooLong,
+        $"The request body is larger than the limit of {max} bytes (Limits:MaxBodyBytes).");
+
+    private static FhirException UnsupportedMediaType(string diagnostics) => FhirException.Of(
+        StatusCodes.Status415UnsupportedMediaType, OperationOutcome.IssueType.NotSupported, diagnostics);
+}

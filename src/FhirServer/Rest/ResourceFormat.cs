@@ -1,0 +1,7 @@
+namespace FhirMh.FhirServer.Rest;
+
+internal enum ResourceFormat
+{
+    Json,
+    Xml,
+}

@@ -1,0 +1,47 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace FhirMh.FhirServer.Storage;
+
+/// <summary>
+/// The one EF Core model. Each provider has a subclass of its own so that it keeps its own
+/// migration set (<see cref="Sqlite.SqliteFhirDbContext"/>, <see cref="Postgres.PostgresFhirDbContext"/>).
+/// </summary>
+internal abstract class FhirDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<ResourceRow> Resources => Set<ResourceRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        var row = modelBuilder.Entity<ResourceRow>();
+        row.ToTable("resources");
+        row.HasKey(r => r.RowId);
+        row.Property(r => r.RowId).HasColumnName("row_id").ValueGeneratedOnAdd();
+        row.Property(r => r.ResourceType).HasColumnName("resource_type").HasMaxLength(64);
+        row.Property(r => r.ResourceId).HasColumnName("resource_id").HasMaxLength(64);
+        row.Property(r => r.VersionId).HasColumnName("version_id");
+        row.Property(r => r.IsCurrent).HasColumnName("is_current");
+        row.Property(r => r.IsDeleted).HasColumnName("is_deleted");
+        row.Property(r => r.Method).HasColumnName("method").HasMaxLength(8);
+        row.Property(r => r.LastUpdated).HasColumnName("last_updated");
+        row.Property(r => r.Json).HasColumnName("json");
+
+        // Racing writers of the same version collide here, in the database, so the guard
+        // holds across several server processes sharing one PostgreSQL.
+        row.HasIndex(r => new { r.ResourceType, r.ResourceId, r.VersionId })
+            .IsUnique()
+            .HasDatabaseName("ux_resources_version");
+
+        // At most one current version per resource; also the index behind read-by-id.
+        row.HasIndex(r => new { r.ResourceType, r.ResourceId })
+            .IsUnique()
+            .HasFilter("is_current")
+            .HasDatabaseName("ux_resources_current");
+
+        // Type-level history, newest first.
+        row.HasIndex(r => new { r.ResourceType, r.RowId })
+            .HasDatabaseName("ix_resources_type_row");
+
+        row.HasIndex(r => r.LastUpdated)
+            .HasDatabaseName("ix_resources_last_updated");
+    }
+}

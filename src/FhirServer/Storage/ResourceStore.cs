@@ -1,0 +1,230 @@
+using FhirMh.FhirServer.Serialization;
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Storage;
+
+/// <summary>
+/// Versioned resource storage. Every write is one database transaction; concurrent writers of
+/// the same resource are ordered by the database (a conditional flip of the current row plus the
+/// unique (type, id, version) key), never by process memory.
+/// </summary>
+internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers)
+{
+    /// <summary>How often a write without If-Match retries after losing a race.</summary>
+    private const int MaxAttempts = 5;
+
+    public Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken) =>
+        Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public Task<StoredVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken) =>
+        Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Creates version 1 under a new server-assigned id. Any id in the body is replaced, as
+    /// http.html#create requires.
+    /// </summary>
+    public async Task<StoredVersion> CreateAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        // Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.
+        resource.Id = Guid.CreateVersion7().ToString("N");
+        var row = NewVersion(resource, versionId: 1, method: "POST");
+        db.Resources.Add(row);
+        await db.SaveChangesAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return ToStored(row);
+    }
+
+    /// <summary>
+    /// Writes a new version of <paramref name="resource"/> (update, or update-as-create when the
+    /// id is new or its current version is a tombstone).
+    /// </summary>
+    /// <exception cref="VersionMismatchException">
+    /// <paramref name="ifMatchVersion"/> is set and is not the current version, also when another
+    /// writer got there first.
+    /// </exception>
+    public Task<WriteResult> UpdateAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken) =>
+        WriteWithRetryAsync(
+            resource.TypeName,
+            resource.Id ?? throw new ArgumentException("An update needs the resource id.", nameof(resource)),
+            ifMatchVersion,
+            current => NewVersion(resource, (current?.VersionId ?? 0) + 1, "PUT"),
+            cancellationToken);
+
+    /// <summary>
+    /// Writes a tombstone. Deleting a resource that does not exist, or is deleted already, writes
+    /// nothing and returns the current state (null when it never existed).
+    /// </summary>
+    /// <exception cref="VersionMismatchException">See <see cref="UpdateAsync"/>.</exception>
+    public async Task<StoredVersion?> DeleteAsync(string type, string id, int? ifMatchVersion, CancellationToken cancellationToken)
+    {
+        var result = await WriteWithRetryAsync(
+            type,
+            id,
+            ifMatchVersion,
+            current => current is null || current.IsDeleted ? null : Tombstone(type, id, current.VersionId + 1),
+            cancellationToken);
+        return result.Version;
+    }
+
+    public async Task<IReadOnlyList<StoredVersion>> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
+    {
+        var rows = db.Resources.AsQueryable();
+        if (query.ResourceType is not null)
+        {
+            rows = rows.Where(r => r.ResourceType == query.ResourceType);
+        }
+
+        if (query.ResourceId is not null)
+        {
+            rows = rows.Where(r => r.ResourceId == query.ResourceId);
+        }
+
+        if (query.Since is { } since)
+        {
+            rows = rows.Where(r => r.LastUpdated >= since);
+        }
+
+        if (query.Page is { IsNewer: true } newer)
+        {
+            // Walking back towards newer versions: read upwards, then present newest first.
+            var page = await Project(rows.Where(r => r.RowId > newer.RowId).OrderBy(r => r.RowId).Take(query.Count + 1))
+                .ToListAsync(cancellationToken);
+            page.Reverse();
+            return page;
+        }
+
+        if (query.Page is { } older)
+        {
+            rows = rows.Where(r => r.RowId < older.RowId);
+        }
+
+        return await Project(rows.OrderByDescending(r => r.RowId).Take(query.Count + 1)).ToListAsync(cancellationToken);
+    }
+
+    private async Task<WriteResult> WriteWithRetryAsync(
+        string type,
+        string id,
+        int? ifMatchVersion,
+        Func<StoredVersion?, ResourceRow?> nextVersion,
+        CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await WriteOnceAsync(type, id, ifMatchVersion, nextVersion, cancellationToken);
+            }
+            catch (StorageConflictException) when (ifMatchVersion is null && attempt < MaxAttempts)
+            {
+                // Without If-Match the client asked for "the next version", whichever it is.
+            }
+            catch (StorageConflictException) when (ifMatchVersion is not null)
+            {
+                throw new VersionMismatchException(type, id, ifMatchVersion.Value, current: null);
+            }
+            finally
+            {
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    private async Task<WriteResult> WriteOnceAsync(
+        string type,
+        string id,
+        int? ifMatchVersion,
+        Func<StoredVersion?, ResourceRow?> nextVersion,
+        CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var current = await ReadCurrentAsync(type, id, cancellationToken);
+        if (ifMatchVersion is { } expected && current?.VersionId != expected)
+        {
+            throw new VersionMismatchException(type, id, expected, current?.VersionId);
+        }
+
+        var row = nextVersion(current);
+        if (row is null)
+        {
+            return new WriteResult(current, IsCreated: false);
+        }
+
+        if (current is not null)
+        {
+            // Only one writer can flip the current row: a concurrent one waits on the row lock
+            // (PostgreSQL) or the write lock (SQLite) and then finds nothing left to flip.
+            var flipped = await db.Resources
+                .Where(r => r.RowId == current.RowId && r.IsCurrent)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.IsCurrent, false), cancellationToken);
+            if (flipped != 1)
+            {
+                throw new StorageConflictException($"{type}/{id} changed while it was being written.");
+            }
+        }
+
+        db.Resources.Add(row);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            throw new StorageConflictException($"{type}/{id} version {row.VersionId} was written by another request.");
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new WriteResult(ToStored(row), IsCreated: current is null || current.IsDeleted);
+    }
+
+    private ResourceRow NewVersion(Resource resource, int versionId, string method)
+    {
+        var lastUpdated = Now();
+        resource.Meta ??= new Meta();
+        resource.Meta.VersionId = versionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        resource.Meta.LastUpdated = lastUpdated.ToDateTimeOffset();
+        return new ResourceRow
+        {
+            ResourceType = resource.TypeName,
+            ResourceId = resource.Id!,
+            VersionId = versionId,
+            IsCurrent = true,
+            IsDeleted = false,
+            Method = method,
+            LastUpdated = lastUpdated,
+            Json = serializers.ToJson(resource),
+        };
+    }
+
+    private ResourceRow Tombstone(string type, string id, int versionId) => new()
+    {
+        ResourceType = type,
+        ResourceId = id,
+        VersionId = versionId,
+        IsCurrent = true,
+        IsDeleted = true,
+        Method = "DELETE",
+        LastUpdated = Now(),
+        Json = null,
+    };
+
+    /// <summary>
+    /// Microsecond precision: what PostgreSQL's timestamptz keeps, so the instant in the stored
+    /// JSON and the one in the column are the same.
+    /// </summary>
+    private Instant Now()
+    {
+        var ticks = clock.GetCurrentInstant().ToUnixTimeTicks();
+        return Instant.FromUnixTimeTicks(ticks - (ticks % 10));
+    }
+
+    private static IQueryable<StoredVersion> Project(IQueryable<ResourceRow> rows) =>
+        rows.AsNoTracking().Select(r => new StoredVersion(
+            r.RowId, r.ResourceType, r.ResourceId, r.VersionId, r.LastUpdated, r.IsDeleted, r.Method, r.Json));
+
+    private static StoredVersion ToStored(ResourceRow row) =>
+        new(row.RowId, row.ResourceType, row.ResourceId, row.VersionId, row.LastUpdated, row.IsDeleted, row.Method, row.Json);
+}

@@ -1,0 +1,8 @@
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Storage.Sqlite;
+
+internal sealed class InstantToTicksConverter() : ValueConverter<Instant, long>(
+    instant => instant.ToUnixTimeTicks(),
+    ticks => Instant.FromUnixTimeTicks(ticks));

@@ -1,0 +1,13 @@
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Storage.Sqlite;
+
+internal sealed class SqliteFhirDbContext(DbContextOptions<SqliteFhirDbContext> options) : FhirDbContext(options)
+{
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no instant type: ticks since the Unix epoch sort and compare correctly.
+        configurationBuilder.Properties<Instant>().HaveConversion<InstantToTicksConverter>();
+    }
+}

@@ -1,0 +1,7 @@
+namespace FhirMh.FhirServer.Storage;
+
+internal enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,0 +1,18 @@
+using NodaTime;
+
+namespace FhirMh.FhirServer.Storage;
+
+/// <summary>A resource version as read from storage, with its JSON still unparsed.</summary>
+internal sealed record StoredVersion(
+    long RowId,
+    string ResourceType,
+    string ResourceId,
+    int VersionId,
+    Instant LastUpdated,
+    bool IsDeleted,
+    string Method,
+    string? Json)
+{
+    /// <summary>The weak ETag of this version, as FHIR uses it (http.html#versioning).</summary>
+    public string ETag => $"W/\"{VersionId}\"";
+}
