@@ -1,0 +1,25 @@
+using Microsoft.Data.Sqlite;
+
+namespace FhirMh.FhirServer.IntegrationTests;
+
+/// <summary>A server on a new SQLite file in a temporary folder.</summary>
+public sealed class SqliteFixture : StorageFixture
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirmh-sqlite-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public override string Provider => "Sqlite";
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    internal override Task<FhirServerFactory> CreateFactoryAsync(IReadOnlyDictionary<string, string>? settings)
+    {
+        Directory.CreateDirectory(_folder);
+        var file = Path.Combine(_folder, Guid.NewGuid().ToString("N")[..8] + ".db");
+        return Task.FromResult(new FhirServerFactory(Provider, $"Data Source={file}", settings));
+    }
+}
