@@ -8,12 +8,12 @@ public sealed class PostgresFixture : StorageFixture
 
     public override string Provider => "Postgres";
 
-    public override async Task<HttpClient> CreateSecondServerClientAsync()
+    public override Task<HttpClient> CreateSecondServerClientAsync()
     {
         // Another host on the same database: shares nothing with the first but PostgreSQL.
         var second = new FhirServerFactory(Provider, _connectionString!);
         _extraServers.Add(second);
-        return await Task.FromResult(second.CreateClient());
+        return Task.FromResult(second.CreateClient());
     }
 
     public override async Task DisposeAsync()

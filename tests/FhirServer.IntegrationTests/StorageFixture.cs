@@ -9,8 +9,8 @@ public abstract class StorageFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => Factory.CreateClient();
 
-    /// <summary>A second server process on the same database (for cross-process races).</summary>
-    public virtual Task<HttpClient> CreateSecondServerClientAsync() => Task.FromResult(CreateClient());
+    /// <summary>A client of a second server host on the same database (for races between servers).</summary>
+    public abstract Task<HttpClient> CreateSecondServerClientAsync();
 
     internal FhirServerFactory Factory => _factory ?? throw new InvalidOperationException("The fixture has not started.");
 

@@ -12,8 +12,11 @@ namespace FhirMh.FhirServer.Storage;
 /// </summary>
 internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers)
 {
-    /// <summary>How often a write without If-Match retries after losing a race.</summary>
-    private const int MaxAttempts = 5;
+    /// <summary>
+    /// How often a write without If-Match retries after losing a race: each round has one
+    /// winner, so this bounds how many writers of one resource can pile up at once.
+    /// </summary>
+    private const int MaxAttempts = 32;
 
     public Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken) =>
         Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent))
@@ -121,6 +124,9 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             catch (StorageConflictException) when (ifMatchVersion is null && attempt < MaxAttempts)
             {
                 // Without If-Match the client asked for "the next version", whichever it is.
+                // A little jitter keeps the losers of one round from colliding again in the next.
+                db.ChangeTracker.Clear();
+                await Task.Delay(Random.Shared.Next(1, 2 + attempt), cancellationToken);
             }
             catch (StorageConflictException) when (ifMatchVersion is not null)
             {

@@ -1,0 +1,101 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace FhirMh.FhirServer.IntegrationTests;
+
+/// <summary>capabilities, health and the API description.</summary>
+public abstract class ServerTests(StorageFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+
+    [Fact]
+    public async Task Metadata_ReturnsR4CapabilityStatementForEveryResourceType()
+    {
+        using var response = await _client.GetAsync("/fhir/metadata");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var statement = await response.BodyAsync();
+        Assert.Equal("CapabilityStatement", (string?)statement["resourceType"]);
+        Assert.Equal("4.0.1", (string?)statement["fhirVersion"]);
+        var resources = statement["rest"]![0]!["resource"]!.AsArray();
+        Assert.Equal(Hl7.Fhir.Model.ModelInfo.SupportedResources.Count, resources.Count);
+        Assert.Contains(resources, r => (string?)r!["type"] == "QuestionnaireResponse");
+        Assert.Equal("history-system", (string?)statement["rest"]![0]!["interaction"]![0]!["code"]);
+    }
+
+    [Fact]
+    public async Task Metadata_ClaimsNoSearchBecauseNoneIsImplemented()
+    {
+        using var response = await _client.GetAsync("/fhir/metadata");
+
+        var patient = PatientResource(await response.BodyAsync());
+        var codes = patient["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        Assert.DoesNotContain("search-type", codes);
+        Assert.DoesNotContain("patch", codes);
+        Assert.Equal("not-supported", (string?)patient["conditionalDelete"]);
+    }
+
+    [Fact]
+    public async Task Metadata_EveryClaimedPatientInteractionAnswersOnItsRoute()
+    {
+        using var metadata = await _client.GetAsync("/fhir/metadata");
+        var codes = PatientResource(await metadata.BodyAsync())["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        var id = (await _client.CreatePatientAsync("Capable")).Id();
+
+        foreach (var code in codes)
+        {
+            using var response = code switch
+            {
+                "read" => await _client.GetAsync($"/fhir/Patient/{id}"),
+                "vread" => await _client.GetAsync($"/fhir/Patient/{id}/_history/1"),
+                "update" => await _client.PutAsync($"/fhir/Patient/{id}", Fhir.Patient("Capable", id), ifMatch: null),
+                "history-instance" => await _client.GetAsync($"/fhir/Patient/{id}/_history"),
+                "history-type" => await _client.GetAsync("/fhir/Patient/_history?_count=1"),
+                "create" => await _client.PostAsync("/fhir/Patient", Fhir.Json(Fhir.Patient("Capable"))),
+                "delete" => await _client.DeleteAsync("/fhir/Patient/" + (await _client.CreatePatientAsync("Capable")).Id()),
+                _ => throw new Xunit.Sdk.XunitException($"The CapabilityStatement claims '{code}', which this test does not know how to call."),
+            };
+            Assert.True(response.IsSuccessStatusCode, $"{code} answered {response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task Metadata_InXml_IsServed()
+    {
+        using var response = await _client.GetAsync("/fhir/metadata?_format=xml");
+
+        Assert.Equal("application/fhir+xml; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.Contains("<CapabilityStatement", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task HealthAndReadiness_Return200()
+    {
+        using var alive = await _client.GetAsync("/healthz");
+        using var ready = await _client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("ready", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Swagger_DescribesTheFhirEndpoints()
+    {
+        using var document = await _client.GetAsync("/swagger/v1/swagger.json");
+        using var ui = await _client.GetAsync("/swagger/index.html");
+
+        Assert.Equal(HttpStatusCode.OK, ui.StatusCode);
+        var paths = (await document.BodyAsync())["paths"]!.AsObject();
+        Assert.True(paths.ContainsKey("/fhir/{type}/{id}"));
+        Assert.True(paths.ContainsKey("/fhir/{type}/{id}/_history/{vid}"));
+        Assert.True(paths.ContainsKey("/fhir/metadata"));
+    }
+
+    private static JsonObject PatientResource(JsonObject statement) =>
+        statement["rest"]![0]!["resource"]!.AsArray().Single(r => (string?)r!["type"] == "Patient")!.AsObject();
+}
+
+public sealed class SqliteServerTests(SqliteFixture fixture) : ServerTests(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class PostgresServerTests(PostgresFixture fixture) : ServerTests(fixture), IClassFixture<PostgresFixture>;
