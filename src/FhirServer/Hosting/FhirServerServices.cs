@@ -51,11 +51,13 @@ internal static class FhirServerServices
                 var sqlite = storage.ConnectionString ?? DefaultSqliteConnectionString();
                 EnsureSqliteFolder(sqlite);
                 services.AddDbContextPool<FhirDbContext, SqliteFhirDbContext>(o => o.UseSqlite(sqlite));
+                services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: 1));
                 break;
             case StorageProvider.Postgres:
                 var postgres = storage.ConnectionString ?? throw new InvalidOperationException(
                     "Storage:ConnectionString is required when Storage:Provider is Postgres.");
                 services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()));
+                services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
                 break;
             default:
                 throw new InvalidOperationException($"Storage:Provider '{storage.Provider}' is not Sqlite or Postgres.");

@@ -10,7 +10,7 @@ namespace FhirMh.FhirServer.Storage;
 /// the same resource are ordered by the database (a conditional flip of the current row plus the
 /// unique (type, id, version) key), never by process memory.
 /// </summary>
-internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers)
+internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers, WriteGate writeGate)
 {
     /// <summary>
     /// How often a write without If-Match retries after losing a race: each round has one
@@ -19,8 +19,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     private const int MaxAttempts = 32;
 
     public Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken) =>
-        Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent))
-            .FirstOrDefaultAsync(cancellationToken);
+        CurrentVersionReader.ReadAsync(db, type, id, cancellationToken);
 
     public Task<StoredVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken) =>
         Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
@@ -35,6 +34,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         // Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.
         resource.Id = Guid.CreateVersion7().ToString("N");
         var row = NewVersion(resource, versionId: 1, method: "POST");
+        using var turn = await writeGate.EnterAsync(cancellationToken);
         db.Resources.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
@@ -115,6 +115,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         Func<StoredVersion?, ResourceRow?> nextVersion,
         CancellationToken cancellationToken)
     {
+        using var turn = await writeGate.EnterAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
             try

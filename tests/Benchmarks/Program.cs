@@ -1,0 +1,223 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using FhirMh.Benchmarks;
+using FhirMh.Testing;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+// The foundation benchmark: durable creates (16 clients) and read-by-id (32 clients) with wrk, on
+// PostgreSQL and SQLite, each next to the ceilings measured in the same run (pgbench -S, TPC-B,
+// and a minimal endpoint of the same server under the same wrk command). See BENCHMARKING.md.
+var options = BenchOptions.Parse(args);
+var repository = FindRepositoryRoot();
+var serverDll = Path.Combine(repository, "src/FhirServer/bin/Release/net10.0/FhirMh.FhirServer.dll");
+if (!File.Exists(serverDll))
+{
+    throw new InvalidOperationException($"Build the server first: dotnet build -c Release src/FhirServer ({serverDll} is missing).");
+}
+
+var scripts = Path.Combine(AppContext.BaseDirectory, "Scripts");
+var report = new StringBuilder();
+var header = $"machine: {Environment.ProcessorCount} vCPU, {MemoryGiB()} GiB; commit {Commit(repository)}; " +
+    $"dataset: {options.Patients:N0} Patients (~1 KB each); wrk -t1, {options.Duration.TotalSeconds:0}s runs after a 5s warm-up";
+var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+foreach (var provider in options.Providers)
+{
+    Console.WriteLine($"== {provider}");
+    await using var postgres = provider == "Postgres" ? await PostgresServer.StartAsync(isDurable: true, CancellationToken.None) : null;
+    var sqliteFolder = Path.Combine(Path.GetTempPath(), "fhirmh-bench-" + Guid.NewGuid().ToString("N")[..8]);
+    string connectionString;
+    if (postgres is not null)
+    {
+        await postgres.CreateDatabaseAsync("fhir", CancellationToken.None);
+        await postgres.CreateDatabaseAsync("bench", CancellationToken.None);
+        await postgres.RunToolAsync("pgbench", ["-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", Port(postgres), "-U", "postgres", "bench"], CancellationToken.None);
+        connectionString = postgres.ConnectionString("fhir");
+    }
+    else
+    {
+        Directory.CreateDirectory(sqliteFolder);
+        connectionString = $"Data Source={Path.Combine(sqliteFolder, "fhirmh.db")}";
+    }
+
+    try
+    {
+        await using var server = await ServerProcess.StartAsync(serverDll, provider, connectionString);
+        var createScript = Path.Combine(scripts, "create.lua");
+        var readScript = Path.Combine(scripts, "read.lua");
+
+        Console.WriteLine("HTTP ceiling (/healthz)");
+        await Wrk.RunAsync(server.BaseUrl + "/healthz", 32, TimeSpan.FromSeconds(5), null);
+        var ceiling = await Wrk.RunAsync(server.BaseUrl + "/healthz", 32, options.Duration, null);
+
+        Console.WriteLine("create");
+        await Wrk.RunAsync(server.BaseUrl, 16, TimeSpan.FromSeconds(5), createScript);
+        var creates = new List<(WrkResult Result, double? Tpcb)>();
+        for (var run = 0; run < 3; run++)
+        {
+            double? tpcb = postgres is null ? null : await PgbenchAsync(postgres, ["-M", "prepared", "-c", "8", "-j", "1", "-T", Seconds(options.Duration)]);
+            creates.Add((await Wrk.RunAsync(server.BaseUrl, 16, options.Duration, createScript), tpcb));
+        }
+
+        var existing = await CountPatientsAsync(provider, connectionString);
+        if (existing < options.Patients)
+        {
+            Console.WriteLine($"seeding {options.Patients - existing:N0} more Patients");
+            await Wrk.RunAsync(server.BaseUrl, 16, TimeSpan.FromMinutes(30), createScript,
+                new Dictionary<string, string> { ["BENCH_MAX"] = (options.Patients - existing).ToString(CultureInfo.InvariantCulture) });
+        }
+
+        var ids = await WritePatientIdsAsync(provider, connectionString);
+        var patients = File.ReadLines(ids).LongCount();
+        Console.WriteLine($"read by id over {patients:N0} Patients");
+        var readEnvironment = new Dictionary<string, string> { ["BENCH_IDS"] = ids };
+        await Wrk.RunAsync(server.BaseUrl, 32, TimeSpan.FromSeconds(5), readScript, readEnvironment);
+        var reads = new List<(WrkResult Result, double? PgbenchS)>();
+        for (var run = 0; run < 3; run++)
+        {
+            double? selectOnly = postgres is null ? null : await PgbenchAsync(postgres, ["-S", "-M", "prepared", "-c", "2", "-j", "1", "-T", Seconds(options.Duration)]);
+            reads.Add((await Wrk.RunAsync(server.BaseUrl, 32, options.Duration, readScript, readEnvironment), selectOnly));
+        }
+
+        report.Append(Section($"Read by id ({provider}), {date}", header.Replace(options.Patients.ToString("N0", CultureInfo.InvariantCulture), patients.ToString("N0", CultureInfo.InvariantCulture), StringComparison.Ordinal) + "; wrk -c32",
+            postgres is null ? "HTTP ceiling req/s" : "pgbench -S tps", reads, ceiling, goalRps: 20_000, goalP99: 5, goalRatio: postgres is null ? null : 0.30));
+        report.Append(Section($"Create, durable ({provider}), {date}", header + "; wrk -c16 POST /fhir/Patient",
+            postgres is null ? "HTTP ceiling req/s" : "pgbench TPC-B tps", creates, ceiling, goalRps: 2_000, goalP99: 50, goalRatio: null));
+        File.Delete(ids);
+    }
+    finally
+    {
+        if (Directory.Exists(sqliteFolder))
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(sqliteFolder, recursive: true);
+        }
+    }
+}
+
+Console.WriteLine(report.ToString());
+var benchmarks = Path.Combine(repository, "docs/benchmarks.md");
+var existingText = File.Exists(benchmarks) ? await File.ReadAllTextAsync(benchmarks) : "# FhirMh benchmarks\n\nNewest first. How figures are taken: tests/Benchmarks (`./bench`).\n\n";
+var marker = existingText.IndexOf("\n### ", StringComparison.Ordinal);
+var updated = marker < 0 ? existingText + report : existingText[..(marker + 1)] + report + existingText[(marker + 1)..];
+await File.WriteAllTextAsync(benchmarks, updated);
+Console.WriteLine($"written to {benchmarks}");
+
+static string Section(string title, string context, string ceilingName, List<(WrkResult Result, double? Ceiling)> runs, WrkResult http, double goalRps, double goalP99, double? goalRatio)
+{
+    var text = new StringBuilder();
+    text.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
+    text.AppendLine(context);
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture, $"| run | req/s | p50 ms | p99 ms | non-2xx | {ceilingName} | ratio |");
+    text.AppendLine("|---|---|---|---|---|---|---|");
+    var ratios = new List<double>();
+    for (var i = 0; i < runs.Count; i++)
+    {
+        var (result, ceiling) = runs[i];
+        var reference = ceiling ?? http.RequestsPerSecond;
+        ratios.Add(result.RequestsPerSecond / reference);
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"| {i + 1} | {result.RequestsPerSecond:N0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.Non2xx} | {reference:N0} | {result.RequestsPerSecond / reference:0.00} |");
+    }
+
+    var median = runs.OrderBy(r => r.Result.RequestsPerSecond).ElementAt(runs.Count / 2).Result;
+    var medianRatio = ratios.Order().ElementAt(ratios.Count / 2);
+    text.AppendLine();
+    text.AppendLine(CultureInfo.InvariantCulture,
+        $"median: {median.RequestsPerSecond:N0} req/s (goal ≥ {goalRps:N0}), p50 {median.P50Ms:0.00} ms, p99 {median.P99Ms:0.00} ms (goal ≤ {goalP99} ms); " +
+        $"median ratio {medianRatio:0.00}{(goalRatio is { } g ? $" (goal {g:0.00})" : string.Empty)}; " +
+        $"HTTP ceiling (GET /healthz, same wrk command) {http.RequestsPerSecond:N0} req/s");
+    text.AppendLine();
+    return text.ToString();
+}
+
+static async Task<double> PgbenchAsync(PostgresServer postgres, string[] arguments)
+{
+    var output = await postgres.RunToolAsync("pgbench", [.. arguments, "-h", "127.0.0.1", "-p", Port(postgres), "-U", "postgres", "bench"], CancellationToken.None);
+    var line = output.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
+    return double.Parse(line["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
+}
+
+static async Task<long> CountPatientsAsync(string provider, string connectionString)
+{
+    const string sql = "SELECT COUNT(*) FROM resources WHERE resource_type = 'Patient' AND is_current";
+    if (provider == "Postgres")
+    {
+        await using var pg = new NpgsqlConnection(connectionString);
+        await pg.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, pg);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    await using var sqlite = new SqliteConnection(connectionString);
+    await sqlite.OpenAsync();
+    await using var sqliteCommand = new SqliteCommand(sql, sqlite);
+    return (long)(await sqliteCommand.ExecuteScalarAsync())!;
+}
+
+static async Task<string> WritePatientIdsAsync(string provider, string connectionString)
+{
+    const string sql = "SELECT resource_id FROM resources WHERE resource_type = 'Patient' AND is_current";
+    var file = Path.Combine(Path.GetTempPath(), "fhirmh-bench-ids-" + Guid.NewGuid().ToString("N")[..8] + ".txt");
+    await using var writer = new StreamWriter(file);
+    if (provider == "Postgres")
+    {
+        await using var pg = new NpgsqlConnection(connectionString);
+        await pg.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, pg);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            await writer.WriteLineAsync(reader.GetString(0));
+        }
+    }
+    else
+    {
+        await using var sqlite = new SqliteConnection(connectionString);
+        await sqlite.OpenAsync();
+        await using var command = new SqliteCommand(sql, sqlite);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            await writer.WriteLineAsync(reader.GetString(0));
+        }
+    }
+
+    return file;
+}
+
+static string Port(PostgresServer postgres) => postgres.Port.ToString(CultureInfo.InvariantCulture);
+
+static string Seconds(TimeSpan duration) => ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture);
+
+static long MemoryGiB()
+{
+    var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+    var kib = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    return kib / 1024 / 1024;
+}
+
+static string Commit(string repository)
+{
+    var start = new ProcessStartInfo("git", "rev-parse --short HEAD") { WorkingDirectory = repository, RedirectStandardOutput = true };
+    using var git = Process.Start(start)!;
+    var commit = git.StandardOutput.ReadToEnd().Trim();
+    git.WaitForExit();
+    return commit;
+}
+
+static string FindRepositoryRoot()
+{
+    for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+    {
+        if (File.Exists(Path.Combine(folder.FullName, "FhirMh.sln")))
+        {
+            return folder.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run the benchmark from inside the FhirMh repository.");
+}

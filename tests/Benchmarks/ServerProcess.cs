@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace FhirMh.Benchmarks;
+
+/// <summary>The FhirMh server as its own process (Release build), as an operator runs it.</summary>
+internal sealed class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string baseUrl)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+    }
+
+    public string BaseUrl { get; }
+
+    public static async Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString)
+    {
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
+        };
+        start.ArgumentList.Add(serverDll);
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(baseUrl);
+        start.Environment["Storage__Provider"] = provider;
+        start.Environment["Storage__ConnectionString"] = connectionString;
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
+        process.OutputDataReceived += (_, e) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                Console.Error.WriteLine("server: " + e.Data);
+            }
+        };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var server = new ServerProcess(process, baseUrl);
+        using var http = new HttpClient();
+        for (var attempt = 0; attempt < 120; attempt++)
+        {
+            try
+            {
+                using var ready = await http.GetAsync(baseUrl + "/readyz");
+                if (ready.IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with {process.ExitCode} during start-up.");
+            }
+
+            await Task.Delay(500);
+        }
+
+        await server.DisposeAsync();
+        throw new TimeoutException("The server was not ready within 60 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
