@@ -23,7 +23,7 @@ public abstract class ConcurrencyTests(StorageFixture fixture)
     [Fact]
     public async Task Update_TwoServersRacingWithSameIfMatch_ExactlyOneWinsAndNoVersionIsLost()
     {
-        var second = await fixture.CreateSecondServerClientAsync();
+        var second = fixture.CreateSecondServerClient();
         for (var round = 0; round < Rounds; round++)
         {
             await RaceAsync(_client, second);
@@ -35,7 +35,7 @@ public abstract class ConcurrencyTests(StorageFixture fixture)
     {
         const int writers = 8;
         var id = "race-" + Guid.NewGuid().ToString("N");
-        var second = await fixture.CreateSecondServerClientAsync();
+        var second = fixture.CreateSecondServerClient();
 
         var responses = await Task.WhenAll(Enumerable.Range(0, writers).Select(i =>
             (i % 2 == 0 ? _client : second).PutAsync($"/fhir/Patient/{id}", Fhir.Patient($"Writer-{i}", id), ifMatch: null)));

@@ -196,6 +196,18 @@ public abstract class CrudTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Create_JsonWithByteOrderMark_IsAccepted()
+    {
+        var utf8 = System.Text.Encoding.UTF8.GetPreamble().Concat(System.Text.Encoding.UTF8.GetBytes(Fhir.Patient("Bom").ToJsonString())).ToArray();
+        using var content = new ByteArrayContent(utf8);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Fhir.JsonType);
+
+        using var response = await _client.PostAsync("/fhir/Patient", content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Create_Observation_AnyR4TypeIsServed()
     {
         var observation = new JsonObject

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace FhirMh.FhirServer.IntegrationTests;
 
 /// <summary>The real server and its whole HTTP pipeline, on the given storage.</summary>
-internal sealed class FhirServerFactory(string provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+internal sealed class FhirServerFactory(string provider, string connectionString)
     : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -12,9 +12,5 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         builder.UseEnvironment("Production");
         builder.UseSetting("Storage:Provider", provider);
         builder.UseSetting("Storage:ConnectionString", connectionString);
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            builder.UseSetting(key, value);
-        }
     }
 }

@@ -15,6 +15,8 @@ namespace FhirMh.FhirServer.Rest;
 /// </summary>
 internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<LimitsOptions> limits)
 {
+    private static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     public async Task<Resource> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var contentType = request.ContentType;
@@ -26,6 +28,12 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
         var format = MediaTypes.Recognise(contentType)
             ?? throw UnsupportedMediaType($"Content-Type '{contentType}' is not supported: use {MediaTypes.FhirJson} or {MediaTypes.FhirXml}.");
         var body = await ReadBoundedAsync(request, cancellationToken);
+        if (body.Span.StartsWith(Utf8ByteOrderMark))
+        {
+            // The JSON reader rejects a BOM that some Windows clients still send.
+            body = body[Utf8ByteOrderMark.Length..];
+        }
+
         if (body.Length == 0)
         {
             throw FhirException.BadRequest("The request body is empty; a resource is required.");
