@@ -104,6 +104,74 @@ public abstract class ConditionalTests(StorageFixture fixture)
         Assert.Equal(HttpStatusCode.OK, earlierResponse.StatusCode);
     }
 
+    [Theory]
+    [InlineData("*")]
+    [InlineData("W/\"7\", W/\"1\"")]
+    public async Task Read_IfNoneMatchAnyOrListWithCurrent_Returns304(string ifNoneMatch)
+    {
+        var id = (await _client.CreatePatientAsync("Sabin")).Id();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/Patient/{id}");
+        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Read_IfNoneMatchPresent_IgnoresIfModifiedSince()
+    {
+        var id = (await _client.CreatePatientAsync("Lovelock")).Id();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/Patient/{id}");
+        request.Headers.TryAddWithoutValidation("If-None-Match", "W/\"9\"");
+        request.Headers.IfModifiedSince = DateTimeOffset.UtcNow.AddDays(1);
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Update_IfNoneMatchAnyOnExistingResource_Returns412AndKeepsIt()
+    {
+        var id = (await _client.CreatePatientAsync("Montessori")).Id();
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Patient/{id}") { Content = Fhir.Json(Fhir.Patient("Overwrite", id)) };
+        request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Equal("If-None-Match", (string?)(await response.SingleIssueAsync())["expression"]![0]);
+        using var read = await _client.GetAsync($"/fhir/Patient/{id}");
+        Assert.Equal("1", (await read.BodyAsync()).VersionId());
+    }
+
+    [Fact]
+    public async Task Update_IfNoneMatchAnyOnNewId_Creates()
+    {
+        var id = "new-" + Guid.NewGuid().ToString("N");
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Patient/{id}") { Content = Fhir.Json(Fhir.Patient("Fresh", id)) };
+        request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Update_IfMatchAny_SucceedsOnLiveResourceButNotOnDeletedOne()
+    {
+        var live = (await _client.CreatePatientAsync("Starr")).Id();
+        var deleted = (await _client.CreatePatientAsync("Gone")).Id();
+        using var delete = await _client.DeleteAsync($"/fhir/Patient/{deleted}");
+
+        using var onLive = await _client.PutAsync($"/fhir/Patient/{live}", Fhir.Patient("Starr", live), "*");
+        using var onDeleted = await _client.PutAsync($"/fhir/Patient/{deleted}", Fhir.Patient("Gone", deleted), "*");
+
+        Assert.Equal(HttpStatusCode.OK, onLive.StatusCode);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, onDeleted.StatusCode);
+    }
+
     [Fact]
     public async Task Create_PreferMinimal_ReturnsNoBodyButHeaders()
     {
@@ -141,6 +209,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
 
         using var response = await _client.SendAsync(request);
 
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.BodyAsync();
         Assert.Equal("Cori", (string?)body["name"]![0]!["family"]);
         Assert.Equal("1", body.VersionId());

@@ -129,6 +129,49 @@ public abstract class ErrorTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Create_XmlNestedBeyondLimit_Returns400WithoutParsingIt()
+    {
+        var deep = new StringBuilder("<Patient xmlns=\"http://hl7.org/fhir\">");
+        for (var i = 0; i < 5000; i++)
+        {
+            deep.Append("<extension url=\"http://x\">");
+        }
+
+        for (var i = 0; i < 5000; i++)
+        {
+            deep.Append("</extension>");
+        }
+
+        deep.Append("</Patient>");
+
+        using var response = await _client.PostAsync("/fhir/Patient", new StringContent(deep.ToString(), Encoding.UTF8, Fhir.XmlType));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("nested deeper", (string?)(await response.SingleIssueAsync())["diagnostics"]);
+    }
+
+    [Fact]
+    public async Task Create_ChunkedBodyOverTheSizeLimit_Returns413()
+    {
+        var padding = new string('a', 10 * 1024 * 1024);
+        var bytes = Encoding.UTF8.GetBytes($$"""{"resourceType":"Patient","name":[{"family":"{{padding}}"}]}""");
+        using var content = new StreamContent(new UnseekableStream(bytes));
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(Fhir.JsonType);
+
+        using var response = await _client.PostAsync("/fhir/Patient", content);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Create_UnknownTypeWithInvalidBody_Returns404()
+    {
+        using var response = await _client.PostAsync("/fhir/Banana", Fhir.Json("{not json"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Create_BodyOverTheSizeLimit_Returns413()
     {
         var padding = new string('a', 10 * 1024 * 1024);
@@ -169,6 +212,12 @@ public abstract class ErrorTests(StorageFixture fixture)
         Assert.Equal(HttpStatusCode.MethodNotAllowed, unsupportedMethod.StatusCode);
         Assert.Equal("not-supported", (string?)(await unsupportedMethod.SingleIssueAsync())["code"]);
     }
+}
+
+/// <summary>A body stream of unknown length, so the request carries no Content-Length.</summary>
+internal sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
+{
+    public override bool CanSeek => false;
 }
 
 public sealed class SqliteErrorTests(SqliteFixture fixture) : ErrorTests(fixture), IClassFixture<SqliteFixture>;

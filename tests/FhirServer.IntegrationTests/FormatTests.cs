@@ -52,6 +52,7 @@ public abstract class FormatTests(StorageFixture fixture)
         using var response = await _client.GetAsync($"/fhir/Patient/{id}?_format={Uri.EscapeDataString(format)}", accept);
 
         Assert.Equal(expectedContentType, response.Content.Headers.ContentType?.ToString());
+        Assert.Contains("Accept", response.Headers.Vary);
     }
 
     [Fact]

@@ -78,6 +78,53 @@ public abstract class HistoryTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task TypeHistory_SinceExactlyAVersionsLastUpdated_IncludesIt()
+    {
+        using var created = await _client.PostAsync("/fhir/Location", Fhir.Json("""{"resourceType":"Location","name":"Ward 3"}"""));
+        var body = await created.BodyAsync();
+        var lastUpdated = (string)body["meta"]!["lastUpdated"]!;
+
+        using var response = await _client.GetAsync($"/fhir/Location/_history?_since={Uri.EscapeDataString(lastUpdated)}&_count=1000");
+
+        var ids = (await response.BodyAsync())["entry"]!.AsArray().Select(e => (string)e!["resource"]!["id"]!).ToList();
+        Assert.Contains(body.Id(), ids);
+    }
+
+    [Fact]
+    public async Task InstanceHistory_RecreatedAfterDelete_ReportsTheRecreationAs201()
+    {
+        var id = (await _client.CreatePatientAsync("Phoenix")).Id();
+        using var delete = await _client.DeleteAsync($"/fhir/Patient/{id}");
+        using var recreate = await _client.PutAsync($"/fhir/Patient/{id}", Fhir.Patient("Phoenix", id), ifMatch: null);
+
+        using var response = await _client.GetAsync($"/fhir/Patient/{id}/_history");
+
+        var statuses = (await response.BodyAsync())["entry"]!.AsArray().Select(e => (string)e!["response"]!["status"]!).ToList();
+        Assert.Equal(["201 Created", "204 No Content", "201 Created"], statuses);
+    }
+
+    [Fact]
+    public async Task InstanceHistory_UnknownResource_Returns404()
+    {
+        using var response = await _client.GetAsync("/fhir/Patient/never-" + Guid.NewGuid().ToString("N") + "/_history");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task History_PagingLinks_KeepTheRequestedFormat()
+    {
+        var id = (await _client.CreatePatientAsync("Format")).Id();
+        using var update = await _client.PutAsync($"/fhir/Patient/{id}", Fhir.Patient("Format-2", id), ifMatch: null);
+
+        using var response = await _client.GetAsync($"/fhir/Patient/{id}/_history?_count=1&_format=json&_pretty=true");
+
+        var next = Link(await response.BodyAsync(), "next")!;
+        Assert.Contains("_format=json", next);
+        Assert.Contains("_pretty=true", next);
+    }
+
+    [Fact]
     public async Task TypeHistory_OnlyListsThatType()
     {
         using var org = await _client.PostAsync("/fhir/Organization", Fhir.Json("""{"resourceType":"Organization","name":"Clinic"}"""));

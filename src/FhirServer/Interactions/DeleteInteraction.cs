@@ -11,7 +11,7 @@ internal sealed class DeleteInteraction(ResourceStore store)
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var tombstone = await store.DeleteAsync(
-            request.ResourceType!, request.Id!, request.Preconditions.IfMatchVersion, cancellationToken);
+            request.ResourceType!, request.Id!, request.Preconditions, cancellationToken);
         return new FhirResponse(StatusCodes.Status204NoContent) { Version = tombstone, IsWrite = true };
     }
 }

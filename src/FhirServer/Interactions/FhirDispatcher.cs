@@ -34,14 +34,18 @@ internal sealed partial class FhirDispatcher(
         };
     }
 
-    private static void CheckAddress(FhirRequest request)
+    private static void CheckAddress(FhirRequest request) => CheckAddress(request.ResourceType, request.Id);
+
+    /// <summary>The type must be a concrete R4 resource type and the id a FHIR id.</summary>
+    /// <exception cref="FhirException">404 for an unknown type, 400 for a malformed id.</exception>
+    public static void CheckAddress(string? resourceType, string? id)
     {
-        if (request.ResourceType is { } type && !ModelInfo.IsKnownResource(type) || request.ResourceType is "Resource" or "DomainResource")
+        if (resourceType is { } type && !ModelInfo.IsKnownResource(type) || resourceType is "Resource" or "DomainResource")
         {
-            throw FhirException.NotFound($"'{request.ResourceType}' is not a FHIR R4 resource type.");
+            throw FhirException.NotFound($"'{resourceType}' is not a FHIR R4 resource type.");
         }
 
-        if (request.Id is { } id && !IdPattern().IsMatch(id))
+        if (id is not null && !IdPattern().IsMatch(id))
         {
             // http://hl7.org/fhir/R4/datatypes.html#id
             throw FhirException.BadRequest($"'{id}' is not a valid id: 1 to 64 of A-Z, a-z, 0-9, '-' and '.'.");

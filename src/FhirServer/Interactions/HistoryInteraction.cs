@@ -15,6 +15,8 @@ namespace FhirMh.FhirServer.Interactions;
 /// </summary>
 internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options)
 {
+    private static readonly string[] OutputParameters = ["_format", "_pretty", "_summary", "_elements"];
+
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var count = ParseCount(request.Parameter("_count"));
@@ -29,6 +31,12 @@ internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers se
         var versions = count == 0
             ? []
             : await store.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, page), cancellationToken);
+        if (versions.Count == 0 && request.Interaction == FhirInteraction.HistoryInstance &&
+            await store.ReadCurrentAsync(request.ResourceType!, request.Id!, cancellationToken) is null)
+        {
+            throw FhirException.NotFound($"{request.ResourceType}/{request.Id} is not known.");
+        }
+
         var hasMore = versions.Count > count;
         var shown = versions.Take(count).ToList();
         if (page is { IsNewer: true } && hasMore)
@@ -61,11 +69,11 @@ internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers se
             },
             Response = new Bundle.ResponseComponent
             {
-                Status = version.Method switch
+                Status = version.Status switch
                 {
-                    "POST" => "201 Created",
-                    "DELETE" => "204 No Content",
-                    _ => version.VersionId == 1 ? "201 Created" : "200 OK",
+                    StatusCodes.Status201Created => "201 Created",
+                    StatusCodes.Status204NoContent => "204 No Content",
+                    _ => "200 OK",
                 },
                 Etag = version.ETag,
                 LastModified = version.LastUpdated.ToDateTimeOffset(),
@@ -92,6 +100,15 @@ internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers se
         if (since is { } s)
         {
             query += "&_since=" + Uri.EscapeDataString(InstantPattern.ExtendedIso.Format(s));
+        }
+
+        // The way the client asked for the page to be written holds for every page.
+        foreach (var name in OutputParameters)
+        {
+            if (request.Parameter(name) is { } value)
+            {
+                query += $"&{name}={Uri.EscapeDataString(value)}";
+            }
         }
 
         AddLink(bundle, "self", path + query + (page is null ? string.Empty : "&_page=" + page.Token));

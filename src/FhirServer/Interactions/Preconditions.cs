@@ -1,12 +1,12 @@
-using NodaTime;
-
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
-/// The conditional headers of http.html#concurrency and http.html#cread, already parsed:
-/// versions from weak ETags (<c>W/"3"</c>), the date from <c>If-Modified-Since</c>.
+/// The conditional headers of http.html#concurrency and http.html#cread, already parsed.
 /// </summary>
-internal sealed record Preconditions(int? IfMatchVersion, int? IfNoneMatchVersion, Instant? IfModifiedSince)
+internal sealed record Preconditions(ETagCondition? IfMatch, ETagCondition? IfNoneMatch, Instant? IfModifiedSince)
 {
     public static readonly Preconditions None = new(null, null, null);
+
+    /// <summary>True when a write must not simply retry after losing a race: the client stated what it expects.</summary>
+    public bool IsConditionalWrite => IfMatch is not null || IfNoneMatch is not null;
 }

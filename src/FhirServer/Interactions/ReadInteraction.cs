@@ -24,10 +24,10 @@ internal sealed class ReadInteraction(ResourceStore store)
 
     private static bool IsNotModified(Preconditions preconditions, StoredVersion current)
     {
-        if (preconditions.IfNoneMatchVersion is { } version)
+        if (preconditions.IfNoneMatch is { } ifNoneMatch)
         {
-            // If-None-Match takes precedence over If-Modified-Since (RFC 9110 13.2.2).
-            return version == current.VersionId;
+            // When If-None-Match is present, If-Modified-Since is ignored (RFC 9110 13.1.3).
+            return ifNoneMatch.Matches(current.VersionId);
         }
 
         // HTTP dates have whole seconds; compare at that precision.

@@ -31,6 +31,9 @@ internal static class FhirEndpoints
     {
         var output = OutputOptions.From(http.Request);
         var routeValues = http.Request.RouteValues;
+
+        // Address first: a body sent to an unknown type is a 404, not a parse error.
+        FhirDispatcher.CheckAddress(routeValues["type"] as string, routeValues["id"] as string);
         var resource = interaction is FhirInteraction.Create or FhirInteraction.Update
             ? await http.RequestServices.GetRequiredService<RequestBodyReader>().ReadAsync(http.Request, cancellationToken)
             : null;
@@ -54,32 +57,53 @@ internal static class FhirEndpoints
     private static Preconditions ReadPreconditions(IHeaderDictionary headers)
     {
         var ifMatch = headers.IfMatch.ToString();
-        int? ifMatchVersion = null;
+        ETagCondition? ifMatchCondition = null;
         if (ifMatch.Length > 0)
         {
-            ifMatchVersion = ParseVersionETag(ifMatch) ?? throw FhirException.BadRequest(
-                $"If-Match must be a version ETag such as W/\"3\", not '{ifMatch}'.", "If-Match");
+            ifMatchCondition = ParseETagCondition(ifMatch, out var isValid);
+            if (!isValid)
+            {
+                throw FhirException.BadRequest($"If-Match must be * or version ETags such as W/\"3\", not '{ifMatch}'.", "If-Match");
+            }
         }
 
         var ifNoneMatch = headers.IfNoneMatch.ToString();
+
+        // A tag that is not one of ours can never match; its presence still decides (RFC 9110 13.1.2).
+        var ifNoneMatchCondition = ifNoneMatch.Length > 0 ? ParseETagCondition(ifNoneMatch, out _) : null;
         Instant? ifModifiedSince = HeaderUtilities.TryParseDate(headers.IfModifiedSince.ToString(), out var date)
             ? Instant.FromDateTimeOffset(date)
             : null; // An invalid HTTP date is ignored (RFC 9110 13.1.3).
-        return new Preconditions(ifMatchVersion, ParseVersionETag(ifNoneMatch), ifModifiedSince);
+        return new Preconditions(ifMatchCondition, ifNoneMatchCondition, ifModifiedSince);
     }
 
-    /// <summary>The version in <c>W/"3"</c> (or a strong <c>"3"</c>), as http.html#versioning uses ETags.</summary>
-    private static int? ParseVersionETag(string value)
+    /// <summary>
+    /// <c>*</c> or a comma-separated list of version ETags <c>W/"3"</c> (or strong <c>"3"</c>), as
+    /// http.html#versioning uses them.
+    /// </summary>
+    private static ETagCondition ParseETagCondition(string value, out bool isValid)
     {
-        var text = value.Trim();
-        if (text.StartsWith("W/", StringComparison.Ordinal))
+        isValid = true;
+        if (value.Trim() == "*")
         {
-            text = text[2..];
+            return new ETagCondition(IsAny: true, []);
         }
 
-        return text.Length > 2 && text[0] == '"' && text[^1] == '"' &&
-            int.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-                ? version
-                : null;
+        var versions = new List<int>();
+        foreach (var tag in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var text = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
+            if (text.Length > 2 && text[0] == '"' && text[^1] == '"' &&
+                int.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                versions.Add(version);
+            }
+            else
+            {
+                isValid = false;
+            }
+        }
+
+        return new ETagCondition(IsAny: false, versions);
     }
 }

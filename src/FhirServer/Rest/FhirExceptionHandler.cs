@@ -17,7 +17,7 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
         {
             FhirException fhir => (fhir.StatusCode, fhir.Outcome),
             VersionMismatchException mismatch => (StatusCodes.Status412PreconditionFailed,
-                OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, mismatch.Message, "If-Match")),
+                OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, mismatch.Message, mismatch.Header)),
             StorageConflictException conflict => (StatusCodes.Status409Conflict,
                 OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, conflict.Message + " Retry the request.")),
             BadHttpRequestException bad => (bad.StatusCode,

@@ -38,6 +38,9 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
 
         var serializers = httpContext.RequestServices.GetRequiredService<FhirSerializers>();
         http.ContentType = MediaTypes.ContentType(output.Format);
+
+        // JSON and XML of one version share its ETag, so caches must key on Accept too (RFC 9110 12.5.5).
+        http.Headers.Vary = "Accept";
         var filter = output.Filter;
         if (isStoredBody && output.Format == ResourceFormat.Json && filter is null && !output.IsPretty)
         {

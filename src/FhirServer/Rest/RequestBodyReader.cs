@@ -41,7 +41,7 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
 
         try
         {
-            return format == ResourceFormat.Json ? serializers.ParseJson(body.Span) : serializers.ParseXml(new MemoryStream(body.ToArray()));
+            return format == ResourceFormat.Json ? serializers.ParseJson(body.Span) : serializers.ParseXml(body);
         }
         catch (DeserializationFailedException e)
         {
@@ -70,7 +70,8 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
             throw TooLarge(max);
         }
 
-        var buffer = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 4096);
+        // Grows as bytes arrive, so a declared Content-Length alone reserves no memory.
+        var buffer = new ArrayBufferWriter<byte>(4096);
         while (true)
         {
             var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);

@@ -24,24 +24,36 @@ internal sealed class FhirSerializers
     };
 
     private readonly JsonSerializerOptions _options;
+    private readonly int _maxJsonDepth;
+    private readonly int _maxXmlDepth;
     private readonly FhirJsonSerializer _filteringJson = new();
     private readonly FhirXmlSerializer _xml = new();
     private readonly FhirXmlDeserializer _xmlParser = new();
 
     public FhirSerializers(int maxJsonDepth)
     {
+        _maxJsonDepth = maxJsonDepth;
+
+        // Each XML element level is an object and an array level in JSON.
+        _maxXmlDepth = Math.Max(1, maxJsonDepth / 2);
+
         // FHIR JSON is not embedded in HTML, so '+' and quotes need no \u escapes (json.html).
-        _options = new JsonSerializerOptions { MaxDepth = maxJsonDepth, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
+        // Request bodies are depth-checked by their readers; the options' own limit only has to let
+        // any resource that passed those checks be written back out.
+        _options = new JsonSerializerOptions { MaxDepth = (2 * maxJsonDepth) + 2, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }
             .ForFhir(ModelInfo.ModelInspector);
     }
 
     public string ToJson(Resource resource) => JsonSerializer.Serialize(resource, _options);
 
     /// <exception cref="DeserializationFailedException">The JSON is well formed but not a valid resource.</exception>
-    /// <exception cref="JsonException">The JSON is malformed or nested too deeply.</exception>
-    public Resource ParseJson(ReadOnlySpan<byte> utf8Json) =>
-        JsonSerializer.Deserialize<Resource>(utf8Json, _options)
+    /// <exception cref="JsonException">The JSON is malformed or nested deeper than the configured limit.</exception>
+    public Resource ParseJson(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = _maxJsonDepth });
+        return JsonSerializer.Deserialize<Resource>(ref reader, _options)
             ?? throw new JsonException("The body is the JSON literal null, not a resource.");
+    }
 
     /// <inheritdoc cref="ParseJson(ReadOnlySpan{byte})"/>
     public Resource ParseJson(string json) =>
@@ -49,10 +61,26 @@ internal sealed class FhirSerializers
             ?? throw new JsonException("The stored JSON is the literal null.");
 
     /// <exception cref="DeserializationFailedException">The XML is well formed but not a valid resource.</exception>
-    /// <exception cref="XmlException">The XML is malformed or carries a DOCTYPE.</exception>
-    public Resource ParseXml(Stream utf8Xml)
+    /// <exception cref="XmlException">The XML is malformed, carries a DOCTYPE, or is nested too deeply.</exception>
+    public Resource ParseXml(ReadOnlyMemory<byte> utf8Xml)
     {
-        using var reader = XmlReader.Create(utf8Xml, SafeXmlReaderSettings);
+        // The SDK's XML parser recurses once per element with no limit of its own; a deep enough
+        // body would overflow the stack and end the process. Measure the depth first.
+        var bytes = utf8Xml.ToArray();
+        using (var scan = XmlReader.Create(new MemoryStream(bytes, writable: false), SafeXmlReaderSettings))
+        {
+            while (scan.Read())
+            {
+                if (scan.Depth > _maxXmlDepth)
+                {
+                    var line = (IXmlLineInfo)scan;
+                    throw new XmlException(
+                        $"The XML is nested deeper than {_maxXmlDepth} elements (Limits:MaxJsonDepth / 2).", null, line.LineNumber, line.LinePosition);
+                }
+            }
+        }
+
+        using var reader = XmlReader.Create(new MemoryStream(bytes, writable: false), SafeXmlReaderSettings);
         return _xmlParser.DeserializeResource(reader);
     }
 

@@ -13,7 +13,7 @@ namespace FhirMh.FhirServer.Storage;
 internal static class CurrentVersionReader
 {
     private const string Sql =
-        "SELECT row_id, version_id, last_updated, is_deleted, method, json FROM resources " +
+        "SELECT row_id, version_id, last_updated, is_deleted, method, status, json FROM resources " +
         "WHERE resource_type = @type AND resource_id = @id AND is_current";
 
     public static async Task<StoredVersion?> ReadAsync(FhirDbContext db, string type, string id, CancellationToken cancellationToken)
@@ -51,7 +51,8 @@ internal static class CurrentVersionReader
                 lastUpdated,
                 reader.GetBoolean(3),
                 reader.GetString(4),
-                await reader.IsDBNullAsync(5, cancellationToken) ? null : reader.GetString(5));
+                reader.GetInt32(5),
+                await reader.IsDBNullAsync(6, cancellationToken) ? null : reader.GetString(6));
         }
         finally
         {

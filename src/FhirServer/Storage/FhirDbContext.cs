@@ -22,6 +22,7 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
         row.Property(r => r.IsCurrent).HasColumnName("is_current");
         row.Property(r => r.IsDeleted).HasColumnName("is_deleted");
         row.Property(r => r.Method).HasColumnName("method").HasMaxLength(8);
+        row.Property(r => r.Status).HasColumnName("status");
         row.Property(r => r.LastUpdated).HasColumnName("last_updated");
         row.Property(r => r.Json).HasColumnName("json");
 

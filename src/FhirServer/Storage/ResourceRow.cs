@@ -27,6 +27,9 @@ internal sealed class ResourceRow
     /// <summary>The HTTP verb that made this version (POST, PUT, DELETE), reported in history.</summary>
     public required string Method { get; set; }
 
+    /// <summary>The HTTP status the write answered (201, 200, 204), reported in history.</summary>
+    public int Status { get; set; }
+
     public Instant LastUpdated { get; set; }
 
     public string? Json { get; set; }

@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -33,8 +34,8 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     {
         // Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.
         resource.Id = Guid.CreateVersion7().ToString("N");
-        var row = NewVersion(resource, versionId: 1, method: "POST");
         using var turn = await writeGate.EnterAsync(cancellationToken);
+        var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
         db.Resources.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         db.ChangeTracker.Clear();
@@ -46,15 +47,18 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     /// id is new or its current version is a tombstone).
     /// </summary>
     /// <exception cref="VersionMismatchException">
-    /// <paramref name="ifMatchVersion"/> is set and is not the current version, also when another
-    /// writer got there first.
+    /// A precondition does not hold for the current version, also when another writer got there first.
     /// </exception>
-    public Task<WriteResult> UpdateAsync(Resource resource, int? ifMatchVersion, CancellationToken cancellationToken) =>
+    public Task<WriteResult> UpdateAsync(Resource resource, Preconditions preconditions, CancellationToken cancellationToken) =>
         WriteWithRetryAsync(
             resource.TypeName,
             resource.Id ?? throw new ArgumentException("An update needs the resource id.", nameof(resource)),
-            ifMatchVersion,
-            current => NewVersion(resource, (current?.VersionId ?? 0) + 1, "PUT"),
+            preconditions,
+            current => NewVersion(
+                resource,
+                (current?.VersionId ?? 0) + 1,
+                "PUT",
+                current is null || current.IsDeleted ? StatusCodes.Status201Created : StatusCodes.Status200OK),
             cancellationToken);
 
     /// <summary>
@@ -62,12 +66,12 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     /// nothing and returns the current state (null when it never existed).
     /// </summary>
     /// <exception cref="VersionMismatchException">See <see cref="UpdateAsync"/>.</exception>
-    public async Task<StoredVersion?> DeleteAsync(string type, string id, int? ifMatchVersion, CancellationToken cancellationToken)
+    public async Task<StoredVersion?> DeleteAsync(string type, string id, Preconditions preconditions, CancellationToken cancellationToken)
     {
         var result = await WriteWithRetryAsync(
             type,
             id,
-            ifMatchVersion,
+            preconditions,
             current => current is null || current.IsDeleted ? null : Tombstone(type, id, current.VersionId + 1),
             cancellationToken);
         return result.Version;
@@ -111,7 +115,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     private async Task<WriteResult> WriteWithRetryAsync(
         string type,
         string id,
-        int? ifMatchVersion,
+        Preconditions preconditions,
         Func<StoredVersion?, ResourceRow?> nextVersion,
         CancellationToken cancellationToken)
     {
@@ -120,18 +124,20 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         {
             try
             {
-                return await WriteOnceAsync(type, id, ifMatchVersion, nextVersion, cancellationToken);
+                return await WriteOnceAsync(type, id, preconditions, nextVersion, cancellationToken);
             }
-            catch (StorageConflictException) when (ifMatchVersion is null && attempt < MaxAttempts)
+            catch (StorageConflictException) when (!preconditions.IsConditionalWrite && attempt < MaxAttempts)
             {
                 // Without If-Match the client asked for "the next version", whichever it is.
                 // A little jitter keeps the losers of one round from colliding again in the next.
                 db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 2 + attempt), cancellationToken);
             }
-            catch (StorageConflictException) when (ifMatchVersion is not null)
+            catch (StorageConflictException) when (preconditions.IsConditionalWrite)
             {
-                throw new VersionMismatchException(type, id, ifMatchVersion.Value, current: null);
+                throw new VersionMismatchException(
+                    $"{type}/{id} was changed by another request while this conditional write was checked; read it again.",
+                    preconditions.IfMatch is not null ? "If-Match" : "If-None-Match");
             }
             finally
             {
@@ -143,16 +149,13 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     private async Task<WriteResult> WriteOnceAsync(
         string type,
         string id,
-        int? ifMatchVersion,
+        Preconditions preconditions,
         Func<StoredVersion?, ResourceRow?> nextVersion,
         CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var current = await ReadCurrentAsync(type, id, cancellationToken);
-        if (ifMatchVersion is { } expected && current?.VersionId != expected)
-        {
-            throw new VersionMismatchException(type, id, expected, current?.VersionId);
-        }
+        CheckPreconditions(type, id, preconditions, current);
 
         var row = nextVersion(current);
         if (row is null)
@@ -184,10 +187,33 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new WriteResult(ToStored(row), IsCreated: current is null || current.IsDeleted);
+        return new WriteResult(ToStored(row), IsCreated: row.Status == StatusCodes.Status201Created);
     }
 
-    private ResourceRow NewVersion(Resource resource, int versionId, string method)
+    private static void CheckPreconditions(string type, string id, Preconditions preconditions, StoredVersion? current)
+    {
+        // A tombstone's version still matches its own ETag (the one DELETE returned), but "*"
+        // means "a live resource exists".
+        if (preconditions.IfMatch is { } ifMatch &&
+            !(ifMatch.IsAny ? ifMatch.Matches(Live(current)) : ifMatch.Matches(current?.VersionId)))
+        {
+            throw new VersionMismatchException(
+                current is null
+                    ? $"If-Match {ifMatch} does not hold: {type}/{id} does not exist."
+                    : $"If-Match {ifMatch} does not hold: the current version of {type}/{id} is {current.VersionId}.",
+                "If-Match");
+        }
+
+        if (preconditions.IfNoneMatch is { } ifNoneMatch && ifNoneMatch.Matches(Live(current)))
+        {
+            throw new VersionMismatchException(
+                $"If-None-Match {ifNoneMatch} does not hold: {type}/{id} exists at version {current!.VersionId}.", "If-None-Match");
+        }
+    }
+
+    private static int? Live(StoredVersion? version) => version is { IsDeleted: false } ? version.VersionId : null;
+
+    private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
     {
         var lastUpdated = Now();
         resource.Meta ??= new Meta();
@@ -201,6 +227,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             IsCurrent = true,
             IsDeleted = false,
             Method = method,
+            Status = status,
             LastUpdated = lastUpdated,
             Json = serializers.ToJson(resource),
         };
@@ -214,6 +241,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         IsCurrent = true,
         IsDeleted = true,
         Method = "DELETE",
+        Status = StatusCodes.Status204NoContent,
         LastUpdated = Now(),
         Json = null,
     };
@@ -230,8 +258,8 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
 
     private static IQueryable<StoredVersion> Project(IQueryable<ResourceRow> rows) =>
         rows.AsNoTracking().Select(r => new StoredVersion(
-            r.RowId, r.ResourceType, r.ResourceId, r.VersionId, r.LastUpdated, r.IsDeleted, r.Method, r.Json));
+            r.RowId, r.ResourceType, r.ResourceId, r.VersionId, r.LastUpdated, r.IsDeleted, r.Method, r.Status, r.Json));
 
     private static StoredVersion ToStored(ResourceRow row) =>
-        new(row.RowId, row.ResourceType, row.ResourceId, row.VersionId, row.LastUpdated, row.IsDeleted, row.Method, row.Json);
+        new(row.RowId, row.ResourceType, row.ResourceId, row.VersionId, row.LastUpdated, row.IsDeleted, row.Method, row.Status, row.Json);
 }

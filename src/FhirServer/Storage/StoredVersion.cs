@@ -11,6 +11,7 @@ internal sealed record StoredVersion(
     Instant LastUpdated,
     bool IsDeleted,
     string Method,
+    int Status,
     string? Json)
 {
     /// <summary>The weak ETag of this version, as FHIR uses it (http.html#versioning).</summary>

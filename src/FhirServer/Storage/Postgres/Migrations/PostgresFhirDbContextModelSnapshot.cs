@@ -65,6 +65,10 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("resource_type");
 
+                    b.Property<int>("Status")
+                        .HasColumnType("integer")
+                        .HasColumnName("status");
+
                     b.Property<int>("VersionId")
                         .HasColumnType("integer")
                         .HasColumnName("version_id");

@@ -57,6 +57,10 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("resource_type");
 
+                    b.Property<int>("Status")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("status");
+
                     b.Property<int>("VersionId")
                         .HasColumnType("INTEGER")
                         .HasColumnName("version_id");

@@ -1,8 +1,10 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
+using NodaTime;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
+namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -14,16 +16,17 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                 name: "resources",
                 columns: table => new
                 {
-                    row_id = table.Column<long>(type: "INTEGER", nullable: false)
-                        .Annotation("Sqlite:Autoincrement", true),
-                    resource_type = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    resource_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
-                    version_id = table.Column<int>(type: "INTEGER", nullable: false),
-                    is_current = table.Column<bool>(type: "INTEGER", nullable: false),
-                    is_deleted = table.Column<bool>(type: "INTEGER", nullable: false),
-                    method = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
-                    last_updated = table.Column<long>(type: "INTEGER", nullable: false),
-                    json = table.Column<string>(type: "TEXT", nullable: true)
+                    row_id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    resource_type = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    resource_id = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    version_id = table.Column<int>(type: "integer", nullable: false),
+                    is_current = table.Column<bool>(type: "boolean", nullable: false),
+                    is_deleted = table.Column<bool>(type: "boolean", nullable: false),
+                    method = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
+                    status = table.Column<int>(type: "integer", nullable: false),
+                    last_updated = table.Column<Instant>(type: "timestamp with time zone", nullable: false),
+                    json = table.Column<string>(type: "text", nullable: true)
                 },
                 constraints: table =>
                 {
