@@ -49,10 +49,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     public async Task Delete_StaleIfMatch_Returns412AndDeletesNothing()
     {
         var id = (await _client.CreatePatientAsync("Ochoa")).Id();
-        using var request = new HttpRequestMessage(HttpMethod.Delete, $"/fhir/Patient/{id}");
-        request.Headers.TryAddWithoutValidation("If-Match", "W/\"5\"");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Delete, $"/fhir/Patient/{id}", null, "If-Match", "W/\"5\"");
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         using var read = await _client.GetAsync($"/fhir/Patient/{id}");
@@ -63,10 +60,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     public async Task Read_IfNoneMatchCurrentVersion_Returns304WithoutBody()
     {
         var id = (await _client.CreatePatientAsync("Apgar")).Id();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/Patient/{id}");
-        request.Headers.TryAddWithoutValidation("If-None-Match", "W/\"1\"");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Get, $"/fhir/Patient/{id}", null, "If-None-Match", "W/\"1\"");
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -78,10 +72,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     {
         var id = (await _client.CreatePatientAsync("Blackwell")).Id();
         using var update = await _client.PutAsync($"/fhir/Patient/{id}", Fhir.Patient("Blackwell", id), ifMatch: null);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/Patient/{id}");
-        request.Headers.TryAddWithoutValidation("If-None-Match", "W/\"1\"");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Get, $"/fhir/Patient/{id}", null, "If-None-Match", "W/\"1\"");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -110,10 +101,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     public async Task Read_IfNoneMatchAnyOrListWithCurrent_Returns304(string ifNoneMatch)
     {
         var id = (await _client.CreatePatientAsync("Sabin")).Id();
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/fhir/Patient/{id}");
-        request.Headers.TryAddWithoutValidation("If-None-Match", ifNoneMatch);
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Get, $"/fhir/Patient/{id}", null, "If-None-Match", ifNoneMatch);
 
         Assert.Equal(HttpStatusCode.NotModified, response.StatusCode);
     }
@@ -135,10 +123,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     public async Task Update_IfNoneMatchAnyOnExistingResource_Returns412AndKeepsIt()
     {
         var id = (await _client.CreatePatientAsync("Montessori")).Id();
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Patient/{id}") { Content = Fhir.Json(Fhir.Patient("Overwrite", id)) };
-        request.Headers.TryAddWithoutValidation("If-None-Match", "*");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Put, $"/fhir/Patient/{id}", Fhir.Patient("Overwrite", id), "If-None-Match", "*");
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
         Assert.Equal("If-None-Match", (string?)(await response.SingleIssueAsync())["expression"]![0]);
@@ -150,10 +135,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     public async Task Update_IfNoneMatchAnyOnNewId_Creates()
     {
         var id = "new-" + Guid.NewGuid().ToString("N");
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Patient/{id}") { Content = Fhir.Json(Fhir.Patient("Fresh", id)) };
-        request.Headers.TryAddWithoutValidation("If-None-Match", "*");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Put, $"/fhir/Patient/{id}", Fhir.Patient("Fresh", id), "If-None-Match", "*");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
@@ -175,10 +157,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     [Fact]
     public async Task Create_PreferMinimal_ReturnsNoBodyButHeaders()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/Patient") { Content = Fhir.Json(Fhir.Patient("Hodgkin")) };
-        request.Headers.TryAddWithoutValidation("Prefer", "return=minimal");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Post, "/fhir/Patient", Fhir.Patient("Hodgkin"), "Prefer", "return=minimal");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -190,10 +169,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     public async Task Update_PreferOperationOutcome_ReturnsInformationalOutcome()
     {
         var id = (await _client.CreatePatientAsync("Elion")).Id();
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/fhir/Patient/{id}") { Content = Fhir.Json(Fhir.Patient("Elion", id)) };
-        request.Headers.TryAddWithoutValidation("Prefer", "return=OperationOutcome");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Put, $"/fhir/Patient/{id}", Fhir.Patient("Elion", id), "Prefer", "return=OperationOutcome");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var issue = await response.SingleIssueAsync();
@@ -204,10 +180,7 @@ public abstract class ConditionalTests(StorageFixture fixture)
     [Fact]
     public async Task Create_PreferRepresentation_ReturnsTheStoredResource()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/Patient") { Content = Fhir.Json(Fhir.Patient("Cori")) };
-        request.Headers.TryAddWithoutValidation("Prefer", "return=representation");
-
-        using var response = await _client.SendAsync(request);
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Post, "/fhir/Patient", Fhir.Patient("Cori"), "Prefer", "return=representation");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.BodyAsync();

@@ -52,6 +52,15 @@ internal static class Fhir
         return client.SendAsync(request);
     }
 
+    /// <summary>Sends a request with one extra header (a precondition or a preference).</summary>
+    public static async Task<HttpResponseMessage> SendWithHeaderAsync(
+        this HttpClient client, HttpMethod method, string url, JsonNode? body, string header, string value)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body is null ? null : Json(body) };
+        request.Headers.TryAddWithoutValidation(header, value);
+        return await client.SendAsync(request);
+    }
+
     public static Task<HttpResponseMessage> GetAsync(this HttpClient client, string url, string accept)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, url);
