@@ -23,7 +23,7 @@ var report = new StringBuilder();
 var machine = $"machine: {Environment.ProcessorCount} vCPU, {MemoryGiB()} GiB; commit {Commit(repository)}";
 var warmUp = TimeSpan.FromSeconds(15); // tiered JIT settles within it; shorter warm-ups under-report
 string Context(long patients, string client) =>
-    $"{machine}; dataset: {patients:N0} Patients (~1 KB each); {client}, {options.Duration.TotalSeconds:0}s runs after a {warmUp.TotalSeconds:0}s warm-up";
+    $"{machine}{(options.PoolSize is { } pool ? $"; server pool {pool} connections" : string.Empty)}; dataset: {patients:N0} Patients (~1 KB each); {client}, {options.Duration.TotalSeconds:0}s runs after a {warmUp.TotalSeconds:0}s warm-up";
 var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
 foreach (var provider in options.Providers)
@@ -38,6 +38,10 @@ foreach (var provider in options.Providers)
         await postgres.CreateDatabaseAsync("bench", CancellationToken.None);
         await postgres.RunToolAsync("pgbench", ["-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", Port(postgres), "-U", "postgres", "bench"], CancellationToken.None);
         connectionString = postgres.ConnectionString("fhir");
+        if (options.PoolSize is { } pool)
+        {
+            connectionString = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = pool }.ConnectionString;
+        }
     }
     else
     {
