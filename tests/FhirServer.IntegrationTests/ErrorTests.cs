@@ -205,7 +205,7 @@ public abstract class ErrorTests(StorageFixture fixture)
     public async Task UnmappedPathAndMethod_Return404And405Outcomes()
     {
         using var unknownPath = await _client.GetAsync("/fhir/Patient/1/_history/1/extra");
-        using var unsupportedMethod = await _client.PatchAsync("/fhir/Patient/1", Fhir.Json("[]"));
+        using var unsupportedMethod = await _client.PutAsync("/fhir/Patient", Fhir.Json("{}"));
 
         Assert.Equal(HttpStatusCode.NotFound, unknownPath.StatusCode);
         Assert.Equal("not-found", (string?)(await unknownPath.SingleIssueAsync())["code"]);

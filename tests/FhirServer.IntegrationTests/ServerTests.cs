@@ -24,15 +24,17 @@ public abstract class ServerTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Metadata_ClaimsNoSearchBecauseNoneIsImplemented()
+    public async Task Metadata_ClaimsNoSearchButJsonPatch()
     {
         using var response = await _client.GetAsync("/fhir/metadata");
 
         var patient = PatientResource(await response.BodyAsync());
         var codes = patient["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
         Assert.DoesNotContain("search-type", codes);
-        Assert.DoesNotContain("patch", codes);
+        Assert.Contains("patch", codes);
         Assert.Equal("not-supported", (string?)patient["conditionalDelete"]);
+        var statement = await (await _client.GetAsync("/fhir/metadata")).BodyAsync();
+        Assert.Equal("application/json-patch+json", (string?)statement["patchFormat"]![0]);
     }
 
     [Fact]
@@ -52,6 +54,7 @@ public abstract class ServerTests(StorageFixture fixture)
                 "history-instance" => await _client.GetAsync($"/fhir/Patient/{id}/_history"),
                 "history-type" => await _client.GetAsync("/fhir/Patient/_history?_count=1"),
                 "create" => await _client.PostAsync("/fhir/Patient", Fhir.Json(Fhir.Patient("Capable"))),
+                "patch" => await _client.PatchAsync($"/fhir/Patient/{id}", new StringContent("""[{"op":"add","path":"/active","value":true}]""", System.Text.Encoding.UTF8, "application/json-patch+json")),
                 "delete" => await _client.DeleteAsync("/fhir/Patient/" + (await _client.CreatePatientAsync("Capable")).Id()),
                 _ => throw new Xunit.Sdk.XunitException($"The CapabilityStatement claims '{code}', which this test does not know how to call."),
             };

@@ -31,6 +31,7 @@ internal static class FhirServerServices
         services.AddScoped<VReadInteraction>();
         services.AddScoped<CreateInteraction>();
         services.AddScoped<UpdateInteraction>();
+        services.AddScoped<PatchInteraction>();
         services.AddScoped<DeleteInteraction>();
         services.AddScoped<HistoryInteraction>();
         services.AddScoped<CapabilitiesInteraction>();

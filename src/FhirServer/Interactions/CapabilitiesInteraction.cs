@@ -52,6 +52,7 @@ internal sealed class CapabilitiesInteraction(IClock clock)
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "FhirMh FHIR R4 server", Url = request.BaseUrl },
             FhirVersion = FHIRVersion.N4_0_1,
             Format = ["json", "xml", "application/fhir+json", "application/fhir+xml"],
+            PatchFormat = implemented.Contains(FhirInteraction.Patch) ? [MediaTypes.JsonPatch] : [],
             Rest = [rest],
         };
         return Task.FromResult(FhirResponse.Of(StatusCodes.Status200OK, statement));
@@ -62,6 +63,7 @@ internal sealed class CapabilitiesInteraction(IClock clock)
         FhirInteraction.Read => CapabilityStatement.TypeRestfulInteraction.Read,
         FhirInteraction.VRead => CapabilityStatement.TypeRestfulInteraction.Vread,
         FhirInteraction.Update => CapabilityStatement.TypeRestfulInteraction.Update,
+        FhirInteraction.Patch => CapabilityStatement.TypeRestfulInteraction.Patch,
         FhirInteraction.Delete => CapabilityStatement.TypeRestfulInteraction.Delete,
         FhirInteraction.HistoryInstance => CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
         FhirInteraction.HistoryType => CapabilityStatement.TypeRestfulInteraction.HistoryType,

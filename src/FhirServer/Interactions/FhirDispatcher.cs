@@ -13,6 +13,7 @@ internal sealed partial class FhirDispatcher(
     VReadInteraction vread,
     CreateInteraction create,
     UpdateInteraction update,
+    PatchInteraction patch,
     DeleteInteraction delete,
     HistoryInteraction history,
     CapabilitiesInteraction capabilities)
@@ -26,6 +27,7 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.VRead => vread.HandleAsync(request, cancellationToken),
             FhirInteraction.Create => create.HandleAsync(request, cancellationToken),
             FhirInteraction.Update => update.HandleAsync(request, cancellationToken),
+            FhirInteraction.Patch => patch.HandleAsync(request, cancellationToken),
             FhirInteraction.Delete => delete.HandleAsync(request, cancellationToken),
             FhirInteraction.HistoryInstance or FhirInteraction.HistoryType or FhirInteraction.HistorySystem =>
                 history.HandleAsync(request, cancellationToken),

@@ -6,6 +6,7 @@ internal enum FhirInteraction
     Read,
     VRead,
     Update,
+    Patch,
     Delete,
     HistoryInstance,
     HistoryType,

@@ -63,6 +63,7 @@ internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers se
                 {
                     "POST" => Bundle.HTTPVerb.POST,
                     "DELETE" => Bundle.HTTPVerb.DELETE,
+                    "PATCH" => Bundle.HTTPVerb.PATCH,
                     _ => Bundle.HTTPVerb.PUT,
                 },
                 Url = version.Method == "POST" ? version.ResourceType : relative,

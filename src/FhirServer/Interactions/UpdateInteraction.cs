@@ -24,7 +24,7 @@ internal sealed class UpdateInteraction(ResourceStore store)
                 $"The resource id '{resource.Id}' does not match the id '{request.Id}' in the URL.", $"{resource.TypeName}.id");
         }
 
-        var result = await store.UpdateAsync(resource, request.Preconditions, cancellationToken);
+        var result = await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken);
         var written = result.Version!;
         return new FhirResponse(result.IsCreated ? StatusCodes.Status201Created : StatusCodes.Status200OK)
         {

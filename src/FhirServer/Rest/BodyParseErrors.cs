@@ -9,7 +9,7 @@ namespace FhirMh.FhirServer.Rest;
 /// <summary>Turns parser failures into 400 OperationOutcomes that say what is wrong and where.</summary>
 internal static class BodyParseErrors
 {
-    public static FhirException From(DeserializationFailedException failure)
+    public static FhirException From(DeserializationFailedException failure, int statusCode = StatusCodes.Status400BadRequest)
     {
         var outcome = new OperationOutcome();
         foreach (var error in failure.Exceptions)
@@ -28,7 +28,7 @@ internal static class BodyParseErrors
             outcome.Issue.Add(issue);
         }
 
-        return FhirException.WithOutcome(StatusCodes.Status400BadRequest, outcome);
+        return FhirException.WithOutcome(statusCode, outcome);
     }
 
     public static FhirException From(JsonException failure) => FhirException.Of(

@@ -34,9 +34,11 @@ internal static class FhirEndpoints
 
         // Address first: a body sent to an unknown type is a 404, not a parse error.
         FhirDispatcher.CheckAddress(routeValues["type"] as string, routeValues["id"] as string);
+        var bodyReader = http.RequestServices.GetRequiredService<RequestBodyReader>();
         var resource = interaction is FhirInteraction.Create or FhirInteraction.Update
-            ? await http.RequestServices.GetRequiredService<RequestBodyReader>().ReadAsync(http.Request, cancellationToken)
+            ? await bodyReader.ReadAsync(http.Request, cancellationToken)
             : null;
+        var patch = interaction is FhirInteraction.Patch ? await bodyReader.ReadPatchAsync(http.Request, cancellationToken) : null;
         var baseUrl = BaseUrl(http.Request);
         var request = new FhirRequest(
             interaction,
@@ -48,6 +50,7 @@ internal static class FhirEndpoints
             http.Request.Query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList())
         {
             VersionId = routeValues["vid"] as string,
+            Patch = patch,
         };
 
         var response = await http.RequestServices.GetRequiredService<FhirDispatcher>().DispatchAsync(request, cancellationToken);

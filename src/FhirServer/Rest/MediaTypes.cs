@@ -8,6 +8,7 @@ internal static class MediaTypes
 {
     public const string FhirJson = "application/fhir+json";
     public const string FhirXml = "application/fhir+xml";
+    public const string JsonPatch = "application/json-patch+json";
 
     /// <summary>The format named by a media type or a <c>_format</c> short name, or null when it is neither.</summary>
     public static ResourceFormat? Recognise(string? value)

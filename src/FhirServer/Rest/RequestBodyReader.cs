@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Xml;
+using System.Text.Json.Nodes;
 using FhirMh.FhirServer.Hosting;
+using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -59,6 +61,33 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
         {
             // The SDK's converter reports a non-object top level (e.g. an array) this way.
             throw FhirException.Of(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, $"The body is not a FHIR resource: {e.Message}");
+        }
+    }
+
+    /// <summary>Reads a JSON Patch document (RFC 6902), the patch format this server supports.</summary>
+    public async Task<JsonPatchDocument> ReadPatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var mediaType = request.ContentType?.Split(';', 2)[0].Trim();
+        if (!string.Equals(mediaType, MediaTypes.JsonPatch, StringComparison.OrdinalIgnoreCase))
+        {
+            // TODO(#3): FHIRPath Patch (a Parameters resource) arrives as application/fhir+json or +xml.
+            throw UnsupportedMediaType(
+                $"PATCH bodies must be JSON Patch documents ({MediaTypes.JsonPatch}); Content-Type '{request.ContentType}' is not supported.");
+        }
+
+        var body = await ReadBoundedAsync(request, cancellationToken);
+        try
+        {
+            var document = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth });
+            return JsonPatchDocument.Parse(document);
+        }
+        catch (JsonException e)
+        {
+            throw BodyParseErrors.From(e);
+        }
+        catch (JsonPatchException e)
+        {
+            throw FhirException.BadRequest(e.Message, e.OperationIndex >= 0 ? $"[{e.OperationIndex}]" : null);
         }
     }
 

@@ -49,7 +49,11 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     /// <exception cref="VersionMismatchException">
     /// A precondition does not hold for the current version, also when another writer got there first.
     /// </exception>
-    public Task<WriteResult> UpdateAsync(Resource resource, Preconditions preconditions, CancellationToken cancellationToken) =>
+    /// <param name="resource">The new content, with the id of the resource to write.</param>
+    /// <param name="preconditions">If-Match and If-None-Match, checked against the current version.</param>
+    /// <param name="method">PUT or PATCH, as history reports it.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
+    public Task<WriteResult> UpdateAsync(Resource resource, Preconditions preconditions, string method, CancellationToken cancellationToken) =>
         WriteWithRetryAsync(
             resource.TypeName,
             resource.Id ?? throw new ArgumentException("An update needs the resource id.", nameof(resource)),
@@ -57,7 +61,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             current => NewVersion(
                 resource,
                 (current?.VersionId ?? 0) + 1,
-                "PUT",
+                method,
                 current is null || current.IsDeleted ? StatusCodes.Status201Created : StatusCodes.Status200OK),
             cancellationToken);
 
