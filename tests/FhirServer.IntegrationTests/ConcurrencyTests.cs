@@ -52,7 +52,8 @@ public abstract class ConcurrencyTests(StorageFixture fixture)
         }
     }
 
-    private static async Task RaceAsync(HttpClient first, HttpClient second)
+    /// <summary>One round: two PUTs with the same If-Match; exactly one wins and no version is lost.</summary>
+    internal static async Task RaceAsync(HttpClient first, HttpClient second)
     {
         var id = (await first.CreatePatientAsync("Race")).Id();
 

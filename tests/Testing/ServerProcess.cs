@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace FhirMh.Benchmarks;
+namespace FhirMh.Testing;
 
-/// <summary>The FhirMh server as its own process (Release build), as an operator runs it.</summary>
-internal sealed class ServerProcess : IAsyncDisposable
+/// <summary>The FhirMh server as its own process, as an operator runs it.</summary>
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
@@ -17,6 +17,8 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <exception cref="InvalidOperationException">The process exited during start-up.</exception>
+    /// <exception cref="TimeoutException">It was not ready (GET /readyz) within 60 s.</exception>
     public static async Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString)
     {
         var port = FreePort();

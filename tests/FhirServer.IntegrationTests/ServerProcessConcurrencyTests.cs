@@ -1,0 +1,48 @@
+using FhirMh.Testing;
+
+namespace FhirMh.FhirServer.IntegrationTests;
+
+/// <summary>
+/// Two real server processes on one PostgreSQL database, started together (so their migrations
+/// race too): writers in different processes are ordered by the database alone.
+/// </summary>
+public sealed class ServerProcessConcurrencyTests : IAsyncLifetime
+{
+    private readonly List<ServerProcess> _servers = [];
+    private readonly List<HttpClient> _clients = [];
+
+    public async Task InitializeAsync()
+    {
+        var postgres = await SharedPostgres.GetAsync();
+        var database = "fhirmh_processes_" + Guid.NewGuid().ToString("N")[..8];
+        await postgres.CreateDatabaseAsync(database, CancellationToken.None);
+        var serverDll = Path.Combine(AppContext.BaseDirectory, "FhirMh.FhirServer.dll");
+        var started = await Task.WhenAll(
+            ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString(database)),
+            ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString(database)));
+        _servers.AddRange(started);
+        _clients.AddRange(started.Select(s => new HttpClient { BaseAddress = new Uri(s.BaseUrl) }));
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        foreach (var server in _servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Update_TwoServerProcessesRacingWithSameIfMatch_ExactlyOneWinsAndNoVersionIsLost()
+    {
+        for (var round = 0; round < 10; round++)
+        {
+            await ConcurrencyTests.RaceAsync(_clients[0], _clients[1]);
+        }
+    }
+}
