@@ -40,7 +40,7 @@ public abstract class PatchTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Patch_FailedTestOperation_Returns422AndWritesNothing()
+    public async Task Patch_FailedTestOperation_Returns409AndWritesNothing()
     {
         var id = (await _client.CreatePatientAsync("Bassi")).Id();
 
@@ -48,12 +48,58 @@ public abstract class PatchTests(StorageFixture fixture)
             [{"op":"test","path":"/gender","value":"male"},{"op":"replace","path":"/gender","value":"other"}]
             """);
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Contains("test", (string?)(await response.SingleIssueAsync())["diagnostics"]);
         using var read = await _client.GetAsync($"/fhir/Patient/{id}");
         var current = await read.BodyAsync();
         Assert.Equal("1", current.VersionId());
         Assert.Equal("female", (string?)current["gender"]);
+    }
+
+    [Fact]
+    public async Task Patch_StaleIfMatchAndFailingTest_ReportsThePreconditionFirst()
+    {
+        var id = (await _client.CreatePatientAsync("Curie")).Id();
+        using var first = await PatchAsync(id, """[{"op":"add","path":"/active","value":true}]""");
+
+        using var response = await PatchAsync(id, """[{"op":"test","path":"/gender","value":"male"}]""", ifMatch: "W/\"1\"");
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_IfNoneMatchAnyOnExistingResource_Returns412()
+    {
+        var id = (await _client.CreatePatientAsync("Nobel")).Id();
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/Patient/{id}")
+        {
+            Content = new StringContent("""[{"op":"add","path":"/active","value":true}]""", Encoding.UTF8, "application/json-patch+json"),
+        };
+        request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_DuplicateKeysInDocument_Returns400()
+    {
+        var id = (await _client.CreatePatientAsync("Dupont")).Id();
+
+        using var response = await PatchAsync(id, """[{"op":"add","op":"remove","path":"/active","value":true}]""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_IfMatchWithForeignTag_Returns412()
+    {
+        var id = (await _client.CreatePatientAsync("Opaque")).Id();
+
+        using var response = await PatchAsync(id, """[{"op":"add","path":"/active","value":true}]""", ifMatch: "\"abc\"");
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
     }
 
     [Fact]

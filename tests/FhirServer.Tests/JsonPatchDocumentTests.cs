@@ -22,7 +22,7 @@ public sealed class JsonPatchDocumentTests
     [InlineData("copy", """{"a":{"b":1}}""", """[{"op":"copy","from":"/a","path":"/c"}]""", """{"a":{"b":1},"c":{"b":1}}""")]
     public void Apply_Rfc6902Example_GivesTheDocumentedResult(string example, string target, string patch, string expected)
     {
-        var result = JsonPatchDocument.Parse(JsonNode.Parse(patch)).Apply(JsonNode.Parse(target)!);
+        var result = JsonPatchDocument.Parse(JsonNode.Parse(patch)).Apply(JsonNode.Parse(target)!, Budget());
 
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), result), $"{example}: got {result.ToJsonString()}");
     }
@@ -40,7 +40,7 @@ public sealed class JsonPatchDocumentTests
         var document = JsonPatchDocument.Parse(JsonNode.Parse(patch));
         var original = JsonNode.Parse(target)!;
 
-        var error = Assert.Throws<JsonPatchException>(() => document.Apply(original));
+        var error = Assert.Throws<JsonPatchException>(() => document.Apply(original, Budget()));
 
         Assert.Equal(isFailedTest, error.IsFailedTest);
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(target), original), $"{example}: the original was changed");
@@ -53,6 +53,8 @@ public sealed class JsonPatchDocumentTests
     [InlineData("""[{"op":"add","path":"/a"}]""")]
     [InlineData("""[{"op":"move","path":"/a"}]""")]
     [InlineData("""[42]""")]
+    [InlineData("""[{"op":"remove","path":"/a~2"}]""")]
+    [InlineData("""[{"op":"remove","path":"/a~"}]""")]
     public void Parse_MalformedDocument_Throws(string patch) =>
         Assert.Throws<JsonPatchException>(() => JsonPatchDocument.Parse(JsonNode.Parse(patch)));
 
@@ -62,8 +64,42 @@ public sealed class JsonPatchDocumentTests
         var target = JsonNode.Parse("""{"a":1}""")!;
         var document = JsonPatchDocument.Parse(JsonNode.Parse("""[{"op":"replace","path":"/a","value":2},{"op":"remove","path":"/missing"}]"""));
 
-        Assert.Throws<JsonPatchException>(() => document.Apply(target));
+        Assert.Throws<JsonPatchException>(() => document.Apply(target, Budget()));
 
         Assert.Equal(1, (int)target["a"]!);
     }
+
+    [Fact]
+    public void Apply_TestComparesNumbersByValue()
+    {
+        var document = JsonPatchDocument.Parse(JsonNode.Parse("""[{"op":"test","path":"/a","value":1.0}]"""));
+
+        var result = document.Apply(JsonNode.Parse("""{"a":1}""")!, Budget());
+
+        Assert.Equal(1, (int)result["a"]!);
+    }
+
+    [Fact]
+    public void Apply_CopyDoublingTheDocument_StopsAtTheBudget()
+    {
+        var doublings = string.Join(",", Enumerable.Range(0, 40).Select(i => $$$"""{"op":"copy","from":"","path":"/c{{{i}}}"}"""));
+        var document = JsonPatchDocument.Parse(JsonNode.Parse($"[{doublings}]"));
+
+        var error = Assert.Throws<JsonPatchException>(() => document.Apply(JsonNode.Parse("""{"a":1}""")!, new JsonPatchBudget(maxNodes: 100_000, maxDepth: 64)));
+
+        Assert.Contains("more than 100000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Apply_CopyIntoOwnDescendant_StopsAtTheDepthLimit()
+    {
+        var nesting = string.Join(",", Enumerable.Range(0, 80).Select(i => """{"op":"copy","from":"/a","path":"/a/a"}"""));
+        var document = JsonPatchDocument.Parse(JsonNode.Parse($"[{nesting}]"));
+
+        var error = Assert.Throws<JsonPatchException>(() => document.Apply(JsonNode.Parse("""{"a":{"a":1}}""")!, new JsonPatchBudget(maxNodes: 1_000_000, maxDepth: 64)));
+
+        Assert.Contains("deeper", error.Message, StringComparison.Ordinal);
+    }
+
+    private static JsonPatchBudget Budget() => new(maxNodes: 1_000_000, maxDepth: 130);
 }

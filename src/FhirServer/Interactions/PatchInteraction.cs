@@ -1,22 +1,25 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using FhirMh.FhirServer.Hosting;
 using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
+using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
-/// patch (http.html#patch) with a JSON Patch document (RFC 6902). The patch is applied to the
-/// current version and the result must still be a valid resource of the same type and id. A
-/// patch is version-sensitive, so the write is conditional on the version it was applied to:
-/// the client's If-Match when given, otherwise the version just read (and a lost race re-applies
-/// the patch to the newer version).
+/// patch (http.html#patch) with a JSON Patch document (RFC 6902). The client's preconditions are
+/// checked first (RFC 9110 13.2.2); the patch is then applied to the current version, the result
+/// must still be a valid resource of the same type and id, and it may only replace the exact
+/// version it was computed from. A writer that got in between makes the patch run again on the
+/// newer version.
 /// </summary>
-internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers)
+internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits)
 {
     private const int MaxAttempts = 8;
 
@@ -25,7 +28,7 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
         var type = request.ResourceType!;
         var id = request.Id!;
         var patch = request.Patch ?? throw FhirException.BadRequest("A patch needs a JSON Patch document in the body.");
-        for (var attempt = 1; ; attempt++)
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
             var current = await store.ReadCurrentAsync(type, id, cancellationToken)
                 ?? throw FhirException.NotFound($"{type}/{id} is not known.");
@@ -34,13 +37,12 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
                 throw FhirException.Gone($"{type}/{id} was deleted (version {current.VersionId}); a deleted resource cannot be patched.");
             }
 
+            ResourceStore.CheckPreconditions(type, id, request.Preconditions, current);
             var patched = Apply(patch, current);
-            var preconditions = request.Preconditions.IfMatch is null
-                ? request.Preconditions with { IfMatch = new ETagCondition(IsAny: false, [current.VersionId]) }
-                : request.Preconditions;
+            var exactlyThisVersion = new Preconditions(new ETagCondition(IsAny: false, [current.VersionId]), null, null);
             try
             {
-                var result = await store.UpdateAsync(patched, preconditions, "PATCH", cancellationToken);
+                var result = await store.UpdateAsync(patched, exactlyThisVersion, "PATCH", cancellationToken);
                 var written = result.Version!;
                 return new FhirResponse(StatusCodes.Status200OK)
                 {
@@ -49,11 +51,13 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
                     IsWrite = true,
                 };
             }
-            catch (VersionMismatchException) when (request.Preconditions.IfMatch is null && attempt < MaxAttempts)
+            catch (VersionMismatchException)
             {
-                // Another write landed between the read and this one: patch the newer version.
+                // Another write landed between the read and this one: check and patch the newer version.
             }
         }
+
+        throw FhirException.Conflict($"{type}/{id} kept changing while the patch was applied ({MaxAttempts} attempts); retry later.");
     }
 
     private Resource Apply(JsonPatchDocument patch, StoredVersion current)
@@ -61,11 +65,15 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
         JsonNode patched;
         try
         {
-            patched = patch.Apply(JsonNode.Parse(current.Json!)!);
+            var budget = new JsonPatchBudget(maxNodes: limits.Value.MaxBodyBytes / 8, maxDepth: (2 * limits.Value.MaxJsonDepth) + 2);
+            patched = patch.Apply(serializers.ParseStoredNode(current.Json!), budget);
         }
         catch (JsonPatchException e)
         {
-            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, e.Message);
+            // A failed "test" means the resource is not in the state the client expected (RFC 5789 2.2: 409).
+            throw e.IsFailedTest
+                ? FhirException.Of(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Conflict, e.Message, $"[{e.OperationIndex}]")
+                : FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, e.Message, $"[{e.OperationIndex}]");
         }
 
         Resource resource;
@@ -77,7 +85,7 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
         {
             throw BodyParseErrors.From(e, StatusCodes.Status422UnprocessableEntity);
         }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Structure, $"The patched document is not a FHIR resource: {e.Message}");
         }

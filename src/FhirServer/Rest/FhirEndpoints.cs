@@ -96,14 +96,18 @@ internal static class FhirEndpoints
         foreach (var tag in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var text = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
-            if (text.Length > 2 && text[0] == '"' && text[^1] == '"' &&
-                int.TryParse(text.AsSpan(1, text.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-            {
-                versions.Add(version);
-            }
-            else
+            if (text.Length < 2 || text[0] != '"' || text[^1] != '"')
             {
                 isValid = false;
+                continue;
+            }
+
+            // Tags are compared as strings (RFC 9110 8.8.3.2): only the canonical form of a
+            // version number can equal one of ours; any other well-formed tag matches nothing.
+            var opaque = text[1..^1];
+            if (Interactions.Patch.JsonPointer.TryIndex(opaque, out var version) && version > 0)
+            {
+                versions.Add(version);
             }
         }
 

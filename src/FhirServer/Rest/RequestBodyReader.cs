@@ -30,12 +30,6 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
         var format = MediaTypes.Recognise(contentType)
             ?? throw UnsupportedMediaType($"Content-Type '{contentType}' is not supported: use {MediaTypes.FhirJson} or {MediaTypes.FhirXml}.");
         var body = await ReadBoundedAsync(request, cancellationToken);
-        if (body.Span.StartsWith(Utf8ByteOrderMark))
-        {
-            // The JSON reader rejects a BOM that some Windows clients still send.
-            body = body[Utf8ByteOrderMark.Length..];
-        }
-
         if (body.Length == 0)
         {
             throw FhirException.BadRequest("The request body is empty; a resource is required.");
@@ -78,7 +72,10 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
         var body = await ReadBoundedAsync(request, cancellationToken);
         try
         {
-            var document = JsonNode.Parse(body.Span, documentOptions: new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth });
+            // Duplicate keys would only fail later, when first read; refuse them here (a 400).
+            var document = JsonNode.Parse(
+                body.Span,
+                documentOptions: new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth, AllowDuplicateProperties = false });
             return JsonPatchDocument.Parse(document);
         }
         catch (JsonException e)
@@ -106,7 +103,7 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
             var read = await request.Body.ReadAsync(buffer.GetMemory(8192), cancellationToken);
             if (read == 0)
             {
-                return buffer.WrittenMemory;
+                return WithoutByteOrderMark(buffer.WrittenMemory);
             }
 
             buffer.Advance(read);
@@ -116,6 +113,10 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
             }
         }
     }
+
+    /// <summary>The body without a UTF-8 byte order mark, which some Windows clients still send and JSON readers refuse.</summary>
+    private static ReadOnlyMemory<byte> WithoutByteOrderMark(ReadOnlyMemory<byte> body) =>
+        body.Span.StartsWith(Utf8ByteOrderMark) ? body[Utf8ByteOrderMark.Length..] : body;
 
     private static FhirException TooLarge(long max) => FhirException.Of(
         StatusCodes.Status413PayloadTooLarge,

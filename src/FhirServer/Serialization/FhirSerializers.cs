@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Xml;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -54,6 +55,11 @@ internal sealed class FhirSerializers
         return JsonSerializer.Deserialize<Resource>(ref reader, _options)
             ?? throw new JsonException("The body is the JSON literal null, not a resource.");
     }
+
+    /// <summary>Stored JSON as a mutable tree, within the depth any stored resource can have.</summary>
+    public JsonNode ParseStoredNode(string json) =>
+        JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = _options.MaxDepth })
+            ?? throw new JsonException("The stored JSON is the literal null.");
 
     /// <inheritdoc cref="ParseJson(ReadOnlySpan{byte})"/>
     public Resource ParseJson(string json) =>

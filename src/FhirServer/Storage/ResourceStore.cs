@@ -194,7 +194,9 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         return new WriteResult(ToStored(row), IsCreated: row.Status == StatusCodes.Status201Created);
     }
 
-    private static void CheckPreconditions(string type, string id, Preconditions preconditions, StoredVersion? current)
+    /// <summary>Checks If-Match and If-None-Match against the current version (null: the resource never existed).</summary>
+    /// <exception cref="VersionMismatchException">A condition does not hold.</exception>
+    public static void CheckPreconditions(string type, string id, Preconditions preconditions, StoredVersion? current)
     {
         // A tombstone's version still matches its own ETag (the one DELETE returned), but "*"
         // means "a live resource exists".

@@ -26,13 +26,13 @@ internal sealed class JsonPatchDocument
     }
 
     /// <summary>Applies every operation to a copy of <paramref name="target"/> and returns the copy.</summary>
-    /// <exception cref="JsonPatchException">An operation cannot be applied.</exception>
-    public JsonNode Apply(JsonNode target)
+    /// <exception cref="JsonPatchException">An operation cannot be applied, or the patch exceeds <paramref name="budget"/>.</exception>
+    public JsonNode Apply(JsonNode target, JsonPatchBudget budget)
     {
         var result = target.DeepClone();
         foreach (var operation in _operations)
         {
-            result = operation.Apply(result);
+            result = operation.Apply(result, budget);
         }
 
         return result;

@@ -33,17 +33,19 @@ internal sealed record JsonPatchOperation(int Index, string Op, JsonPointer Path
 
     /// <summary>Applies the operation; returns the new root (which changes only when the root is replaced).</summary>
     /// <exception cref="JsonPatchException">The operation cannot be applied to <paramref name="root"/>.</exception>
-    public JsonNode Apply(JsonNode root)
+    public JsonNode Apply(JsonNode root, JsonPatchBudget budget)
     {
         switch (Op)
         {
             case "add":
+                budget.Charge(Value, Path.Tokens.Count, Index);
                 return Add(root, Path, Value?.DeepClone());
             case "remove":
                 Remove(root, Path);
                 return root;
             case "replace":
                 Get(root, Path);
+                budget.Charge(Value, Path.Tokens.Count, Index);
                 if (Path.IsRoot)
                 {
                     return Value?.DeepClone() ?? throw Fail("cannot replace the whole document with null");
@@ -59,12 +61,16 @@ internal sealed record JsonPatchOperation(int Index, string Op, JsonPointer Path
                 }
 
                 var moved = Get(root, From!);
+                budget.Charge(moved, Path.Tokens.Count, Index);
                 Remove(root, From!);
                 return Add(root, Path, moved);
             case "copy":
-                return Add(root, Path, Get(root, From!)?.DeepClone());
+                var copied = Get(root, From!);
+                budget.Charge(copied, Path.Tokens.Count, Index);
+                return Add(root, Path, copied?.DeepClone());
             default:
                 var actual = Get(root, Path);
+                budget.Charge(actual, Path.Tokens.Count, Index);
                 if (!JsonNode.DeepEquals(actual, Value))
                 {
                     throw new JsonPatchException($"Operation {Index} (test) failed: the value at {Path} is not the one given.", Index, isFailedTest: true);

@@ -24,8 +24,20 @@ internal sealed record JsonPointer(IReadOnlyList<string> Tokens)
             throw new FormatException($"'{text}' is not a JSON Pointer: it must be empty or start with '/'.");
         }
 
+        var tokens = text[1..].Split('/');
+        foreach (var token in tokens)
+        {
+            for (var i = token.IndexOf('~', StringComparison.Ordinal); i >= 0; i = token.IndexOf('~', i + 1))
+            {
+                if (i + 1 >= token.Length || token[i + 1] is not ('0' or '1'))
+                {
+                    throw new FormatException($"'{text}' is not a JSON Pointer: '~' must be followed by 0 or 1 (RFC 6901 section 3).");
+                }
+            }
+        }
+
         // Order matters: "~01" is "~1" unescaped once, not "/" (RFC 6901 section 4).
-        return new JsonPointer(text[1..].Split('/').Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToList());
+        return new JsonPointer(tokens.Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToList());
     }
 
     /// <summary>True when this pointer names <paramref name="other"/> or one of its descendants.</summary>
