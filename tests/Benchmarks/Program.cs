@@ -51,23 +51,23 @@ foreach (var provider in options.Providers)
 
     try
     {
-        await using var server = await ServerProcess.StartAsync(serverDll, provider, connectionString);
+        await using var server = await ServerProcess.StartAsync(serverDll, provider, connectionString, CancellationToken.None);
         var createScript = Path.Combine(scripts, "create.lua");
         var readScript = Path.Combine(scripts, "read.lua");
 
         Console.WriteLine("HTTP ceiling (/healthz)");
-        await Wrk.RunAsync(server.BaseUrl + "/healthz", 32, warmUp, null);
-        var ceiling = await Wrk.RunAsync(server.BaseUrl + "/healthz", 32, options.Duration, null);
+        await Wrk.RunAsync(server.BaseUrl + "/healthz", 32, warmUp, null, null, CancellationToken.None);
+        var ceiling = await Wrk.RunAsync(server.BaseUrl + "/healthz", 32, options.Duration, null, null, CancellationToken.None);
 
         Console.WriteLine("create");
-        await Wrk.RunAsync(server.BaseUrl, 16, warmUp, createScript);
+        await Wrk.RunAsync(server.BaseUrl, 16, warmUp, createScript, null, CancellationToken.None);
         var creates = new List<(WrkResult Result, double Ceiling)>();
         for (var run = 0; run < 3; run++)
         {
             var tpcb = postgres is null
                 ? await SqliteCeilings.DurableCommitsPerSecondAsync(sqliteFolder, options.Duration)
                 : await PgbenchAsync(postgres, ["-M", "prepared", "-c", "8", "-j", "1", "-T", Seconds(options.Duration)]);
-            creates.Add((await Wrk.RunAsync(server.BaseUrl, 16, options.Duration, createScript), tpcb));
+            creates.Add((await Wrk.RunAsync(server.BaseUrl, 16, options.Duration, createScript, null, CancellationToken.None), tpcb));
         }
 
         // Top up to the dataset size with timed wrk runs sized from the create rate just measured.
@@ -77,14 +77,14 @@ foreach (var provider in options.Providers)
         {
             var seconds = Math.Max(2, (int)Math.Ceiling((options.Patients - existing) / rate * 1.1));
             Console.WriteLine($"seeding {options.Patients - existing:N0} more Patients (~{seconds}s)");
-            await Wrk.RunAsync(server.BaseUrl, 16, TimeSpan.FromSeconds(seconds), createScript);
+            await Wrk.RunAsync(server.BaseUrl, 16, TimeSpan.FromSeconds(seconds), createScript, null, CancellationToken.None);
         }
 
         var ids = await WritePatientIdsAsync(provider, connectionString);
         var patients = File.ReadLines(ids).LongCount();
         Console.WriteLine($"read by id over {patients:N0} Patients");
         var readEnvironment = new Dictionary<string, string> { ["BENCH_IDS"] = ids };
-        await Wrk.RunAsync(server.BaseUrl, 32, warmUp, readScript, readEnvironment);
+        await Wrk.RunAsync(server.BaseUrl, 32, warmUp, readScript, readEnvironment, CancellationToken.None);
         var reads = new List<(WrkResult Result, double Ceiling)>();
         var idList = postgres is null ? File.ReadAllLines(ids) : [];
         for (var run = 0; run < 3; run++)
@@ -92,7 +92,7 @@ foreach (var provider in options.Providers)
             var selectOnly = postgres is null
                 ? await SqliteCeilings.PointReadsPerSecondAsync(connectionString, idList, options.Duration)
                 : await PgbenchAsync(postgres, ["-S", "-M", "prepared", "-c", "2", "-j", "1", "-T", Seconds(options.Duration)]);
-            reads.Add((await Wrk.RunAsync(server.BaseUrl, 32, options.Duration, readScript, readEnvironment), selectOnly));
+            reads.Add((await Wrk.RunAsync(server.BaseUrl, 32, options.Duration, readScript, readEnvironment, CancellationToken.None), selectOnly));
         }
 
         report.Append(Section($"Read by id ({provider}), {date}", Context(patients, "wrk -t1 -c32 GET /fhir/Patient/{random id}"),
@@ -132,16 +132,16 @@ static string Section(string title, string context, string ceilingName, List<(Wr
     text.AppendLine(CultureInfo.InvariantCulture, $"### {title}");
     text.AppendLine(context);
     text.AppendLine();
-    text.AppendLine(CultureInfo.InvariantCulture, $"| run | req/s | p50 ms | p99 ms | non-2xx | {ceilingName} | ratio |");
-    text.AppendLine("|---|---|---|---|---|---|---|");
+    text.AppendLine(CultureInfo.InvariantCulture, $"| run | requests | req/s | p50 ms | p99 ms | non-2xx | socket errors | {ceilingName} | ratio |");
+    text.AppendLine("|---|---|---|---|---|---|---|---|---|");
     var ratios = new List<double>();
     for (var i = 0; i < runs.Count; i++)
     {
         var (result, ceiling) = runs[i];
-        var reference = ceiling;
-        ratios.Add(result.RequestsPerSecond / reference);
+        var ratio = result.RequestsPerSecond / ceiling;
+        ratios.Add(ratio);
         text.AppendLine(CultureInfo.InvariantCulture,
-            $"| {i + 1} | {result.RequestsPerSecond:N0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.Non2xx} | {reference:N0} | {result.RequestsPerSecond / reference:0.00} |");
+            $"| {i + 1} | {result.Requests:N0} | {result.RequestsPerSecond:N0} | {result.P50Ms:0.00} | {result.P99Ms:0.00} | {result.Non2xx} | {result.SocketErrors ?? "none"} | {ceiling:N0} | {ratio:0.00} |");
     }
 
     var median = runs.OrderBy(r => r.Result.RequestsPerSecond).ElementAt(runs.Count / 2).Result;

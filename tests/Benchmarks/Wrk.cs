@@ -12,7 +12,8 @@ internal static partial class Wrk
         int connections,
         TimeSpan duration,
         string? script,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment,
+        CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk")
         {
@@ -38,9 +39,9 @@ internal static partial class Wrk
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("wrk did not start: apt-get install wrk");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
+        var output = await process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"wrk failed ({process.ExitCode}): {error}{output}");

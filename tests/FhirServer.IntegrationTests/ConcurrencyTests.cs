@@ -16,7 +16,7 @@ public abstract class ConcurrencyTests(StorageFixture fixture)
     {
         for (var round = 0; round < Rounds; round++)
         {
-            await RaceAsync(_client, _client);
+            await IfMatchRace.RunAsync(_client, _client);
         }
     }
 
@@ -26,7 +26,7 @@ public abstract class ConcurrencyTests(StorageFixture fixture)
         var second = fixture.CreateSecondServerClient();
         for (var round = 0; round < Rounds; round++)
         {
-            await RaceAsync(_client, second);
+            await IfMatchRace.RunAsync(_client, second);
         }
     }
 
@@ -46,30 +46,6 @@ public abstract class ConcurrencyTests(StorageFixture fixture)
         Assert.Equal(Enumerable.Range(1, writers).Select(v => $"\"{v}\"").Order(), versions);
         using var history = await _client.GetAsync($"/fhir/Patient/{id}/_history");
         Assert.Equal(writers, (await history.BodyAsync())["entry"]!.AsArray().Count);
-        foreach (var response in responses)
-        {
-            response.Dispose();
-        }
-    }
-
-    /// <summary>One round: two PUTs with the same If-Match; exactly one wins and no version is lost.</summary>
-    internal static async Task RaceAsync(HttpClient first, HttpClient second)
-    {
-        var id = (await first.CreatePatientAsync("Race")).Id();
-
-        var responses = await Task.WhenAll(
-            first.PutAsync($"/fhir/Patient/{id}", Fhir.Patient("Winner-A", id), "W/\"1\""),
-            second.PutAsync($"/fhir/Patient/{id}", Fhir.Patient("Winner-B", id), "W/\"1\""));
-
-        var statuses = responses.Select(r => r.StatusCode).Order().ToList();
-        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.PreconditionFailed], statuses);
-        var winner = responses[0].StatusCode == HttpStatusCode.OK ? "Winner-A" : "Winner-B";
-        using var history = await first.GetAsync($"/fhir/Patient/{id}/_history");
-        Assert.Equal(2, (await history.BodyAsync())["entry"]!.AsArray().Count);
-        using var read = await second.GetAsync($"/fhir/Patient/{id}");
-        var current = await read.BodyAsync();
-        Assert.Equal("2", current.VersionId());
-        Assert.Equal(winner, (string?)current["name"]![0]!["family"]);
         foreach (var response in responses)
         {
             response.Dispose();

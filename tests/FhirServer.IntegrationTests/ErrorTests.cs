@@ -202,7 +202,7 @@ public abstract class ErrorTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task UnmappedPathAndMethod_Return404And405Outcomes()
+    public async Task Request_UnmappedPathOrMethod_Returns404Or405Outcome()
     {
         using var unknownPath = await _client.GetAsync("/fhir/Patient/1/_history/1/extra");
         using var unsupportedMethod = await _client.PutAsync("/fhir/Patient", Fhir.Json("{}"));
@@ -212,12 +212,6 @@ public abstract class ErrorTests(StorageFixture fixture)
         Assert.Equal(HttpStatusCode.MethodNotAllowed, unsupportedMethod.StatusCode);
         Assert.Equal("not-supported", (string?)(await unsupportedMethod.SingleIssueAsync())["code"]);
     }
-}
-
-/// <summary>A body stream of unknown length, so the request carries no Content-Length.</summary>
-internal sealed class UnseekableStream(byte[] bytes) : MemoryStream(bytes)
-{
-    public override bool CanSeek => false;
 }
 
 public sealed class SqliteErrorTests(SqliteFixture fixture) : ErrorTests(fixture), IClassFixture<SqliteFixture>;

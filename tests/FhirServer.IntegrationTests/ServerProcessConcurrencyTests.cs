@@ -18,8 +18,8 @@ public sealed class ServerProcessConcurrencyTests : IAsyncLifetime
         await postgres.CreateDatabaseAsync(database, CancellationToken.None);
         var serverDll = Path.Combine(AppContext.BaseDirectory, "FhirMh.FhirServer.dll");
         var started = await Task.WhenAll(
-            ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString(database)),
-            ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString(database)));
+            ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString(database), CancellationToken.None),
+            ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString(database), CancellationToken.None));
         _servers.AddRange(started);
         _clients.AddRange(started.Select(s => new HttpClient { BaseAddress = new Uri(s.BaseUrl) }));
     }
@@ -42,7 +42,7 @@ public sealed class ServerProcessConcurrencyTests : IAsyncLifetime
     {
         for (var round = 0; round < 10; round++)
         {
-            await ConcurrencyTests.RaceAsync(_clients[0], _clients[1]);
+            await IfMatchRace.RunAsync(_clients[0], _clients[1]);
         }
     }
 }

@@ -7,7 +7,7 @@ public sealed class HistoryPageTests
     [Theory]
     [InlineData(42L, false)]
     [InlineData(7L, true)]
-    public void Token_RoundTrips(long rowId, bool isNewer)
+    public void Token_ParsedBack_GivesTheSamePage(long rowId, bool isNewer)
     {
         var page = new HistoryPage(rowId, isNewer);
 

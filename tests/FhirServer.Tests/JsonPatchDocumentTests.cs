@@ -3,7 +3,7 @@ using FhirMh.FhirServer.Interactions.Patch;
 
 namespace FhirMh.FhirServer.Tests;
 
-/// <summary>Cases and expected results from RFC 6902 Appendix A (JSON Patch examples).</summary>
+/// <summary>Cases named "A.n" and their expected results are RFC 6902 Appendix A; the others follow RFC 6902 sections 4.1–4.5 and RFC 6901.</summary>
 public sealed class JsonPatchDocumentTests
 {
     [Theory]
@@ -19,7 +19,7 @@ public sealed class JsonPatchDocumentTests
     [InlineData("A.11 ignore unrecognized elements", """{"foo":"bar"}""", """[{"op":"add","path":"/baz","value":"qux","xyz":123}]""", """{"foo":"bar","baz":"qux"}""")]
     [InlineData("A.14 ~ escape ordering", """{"/":9,"~1":10}""", """[{"op":"test","path":"/~01","value":10}]""", """{"/":9,"~1":10}""")]
     [InlineData("A.16 add an array value", """{"foo":["bar"]}""", """[{"op":"add","path":"/foo/-","value":["abc","def"]}]""", """{"foo":["bar",["abc","def"]]}""")]
-    [InlineData("copy", """{"a":{"b":1}}""", """[{"op":"copy","from":"/a","path":"/c"}]""", """{"a":{"b":1},"c":{"b":1}}""")]
+    [InlineData("4.5 copy", """{"a":{"b":1}}""", """[{"op":"copy","from":"/a","path":"/c"}]""", """{"a":{"b":1},"c":{"b":1}}""")]
     public void Apply_Rfc6902Example_GivesTheDocumentedResult(string example, string target, string patch, string expected)
     {
         var result = JsonPatchDocument.Parse(JsonNode.Parse(patch)).Apply(JsonNode.Parse(target)!, Budget());
@@ -31,10 +31,10 @@ public sealed class JsonPatchDocumentTests
     [InlineData("A.9 test a value: error", """{"baz":"qux"}""", """[{"op":"test","path":"/baz","value":"bar"}]""", true)]
     [InlineData("A.12 add to a nonexistent target", """{"foo":"bar"}""", """[{"op":"add","path":"/baz/bat","value":"qux"}]""", false)]
     [InlineData("A.15 comparing strings and numbers", """{"/":9,"~1":10}""", """[{"op":"test","path":"/~01","value":"10"}]""", true)]
-    [InlineData("remove what is not there", """{"foo":"bar"}""", """[{"op":"remove","path":"/baz"}]""", false)]
-    [InlineData("index past the end", """{"foo":["bar"]}""", """[{"op":"add","path":"/foo/2","value":1}]""", false)]
-    [InlineData("leading zero index", """{"foo":["bar","baz"]}""", """[{"op":"remove","path":"/foo/01"}]""", false)]
-    [InlineData("move into own child", """{"a":{"b":1}}""", """[{"op":"move","from":"/a","path":"/a/b/c"}]""", false)]
+    [InlineData("4.2 remove what is not there", """{"foo":"bar"}""", """[{"op":"remove","path":"/baz"}]""", false)]
+    [InlineData("4.1 index past the end", """{"foo":["bar"]}""", """[{"op":"add","path":"/foo/2","value":1}]""", false)]
+    [InlineData("RFC 6901 4: leading zero index", """{"foo":["bar","baz"]}""", """[{"op":"remove","path":"/foo/01"}]""", false)]
+    [InlineData("4.4 move into own child", """{"a":{"b":1}}""", """[{"op":"move","from":"/a","path":"/a/b/c"}]""", false)]
     public void Apply_InvalidOperation_Throws(string example, string target, string patch, bool isFailedTest)
     {
         var document = JsonPatchDocument.Parse(JsonNode.Parse(patch));
@@ -59,7 +59,7 @@ public sealed class JsonPatchDocumentTests
         Assert.Throws<JsonPatchException>(() => JsonPatchDocument.Parse(JsonNode.Parse(patch)));
 
     [Fact]
-    public void Apply_LaterOperationFails_LeavesNoPartialChange()
+    public void Apply_LaterOperationFails_LeavesTheTargetUnchanged()
     {
         var target = JsonNode.Parse("""{"a":1}""")!;
         var document = JsonPatchDocument.Parse(JsonNode.Parse("""[{"op":"replace","path":"/a","value":2},{"op":"remove","path":"/missing"}]"""));

@@ -25,6 +25,6 @@ public sealed class MediaTypesTests
     [InlineData("application/fhir+json;q=0.5, application/fhir+xml;q=0.9", "Xml")]
     [InlineData("application/fhir+xml;q=0, application/json", "Json")]
     [InlineData("text/html", null)]
-    public void FromAccept_PicksTheBestSupportedType(string? accept, string? expected) =>
+    public void FromAccept_SeveralRanges_PicksTheBestSupportedType(string? accept, string? expected) =>
         Assert.Equal(expected, MediaTypes.FromAccept(accept)?.ToString());
 }

@@ -20,22 +20,30 @@ public sealed class OutputOptionsTests
     }
 
     [Fact]
-    public void From_FormatParameterWinsOverAccept()
+    public void From_FormatParameterAndAccept_FormatParameterWins()
     {
         var context = new DefaultHttpContext();
-        context.Request.QueryString = new QueryString("?_format=xml&_summary=text&_pretty=true");
+        context.Request.QueryString = new QueryString("?_format=xml");
         context.Request.Headers.Accept = "application/fhir+json";
+
+        Assert.Equal(FhirMh.FhirServer.Rest.ResourceFormat.Xml, OutputOptions.From(context.Request).Format);
+    }
+
+    [Fact]
+    public void From_SummaryTextAndPretty_GivesFilterAndIndentation()
+    {
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString("?_summary=text&_pretty=true");
 
         var options = OutputOptions.From(context.Request);
 
-        Assert.Equal(FhirMh.FhirServer.Rest.ResourceFormat.Xml, options.Format);
         Assert.Equal(SummaryType.Text, options.Summary);
         Assert.True(options.IsPretty);
         Assert.NotNull(options.Filter);
     }
 
     [Fact]
-    public void Filter_WithoutSummaryOrElements_IsNull()
+    public void Filter_SummaryFalseAndNoElements_IsNull()
     {
         var context = new DefaultHttpContext();
         context.Request.QueryString = new QueryString("?_summary=false");

@@ -27,8 +27,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string BinDirectory => _binDirectory;
-
     /// <summary>Connection string for a database on this server (the maintenance database by default).</summary>
     public string ConnectionString(string database = "postgres") =>
         new NpgsqlConnectionStringBuilder

@@ -19,7 +19,7 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <exception cref="InvalidOperationException">The process exited during start-up.</exception>
     /// <exception cref="TimeoutException">It was not ready (GET /readyz) within 60 s.</exception>
-    public static async Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString)
+    public static async Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -55,7 +55,7 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             try
             {
-                using var ready = await http.GetAsync(baseUrl + "/readyz");
+                using var ready = await http.GetAsync(baseUrl + "/readyz", cancellationToken);
                 if (ready.IsSuccessStatusCode)
                 {
                     return server;
@@ -71,7 +71,7 @@ public sealed class ServerProcess : IAsyncDisposable
                 throw new InvalidOperationException($"The server exited with {process.ExitCode} during start-up.");
             }
 
-            await Task.Delay(500);
+            await Task.Delay(500, cancellationToken);
         }
 
         await server.DisposeAsync();

@@ -7,6 +7,7 @@ using FhirMh.FhirServer.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using NodaTime;
 
 namespace FhirMh.FhirServer.Hosting;
@@ -24,9 +25,10 @@ internal static class FhirServerServices
 
         AddStorage(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
-        services.AddSingleton(new FhirSerializers(limits.MaxJsonDepth));
+        services.AddSingleton(sp => new FhirSerializers(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxJsonDepth));
         services.AddSingleton<RequestBodyReader>();
         services.AddScoped<ResourceStore>();
+        services.AddScoped<HistoryReader>();
         services.AddScoped<ReadInteraction>();
         services.AddScoped<VReadInteraction>();
         services.AddScoped<CreateInteraction>();

@@ -10,7 +10,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// </summary>
 internal sealed class CapabilitiesInteraction(IClock clock)
 {
-    public Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
+    public Task<FhirResponse> HandleAsync(FhirRequest request)
     {
         var implemented = FhirRoutes.All.Select(r => r.Interaction).ToHashSet();
         var typeInteractions = implemented

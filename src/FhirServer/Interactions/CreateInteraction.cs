@@ -12,7 +12,7 @@ internal sealed class CreateInteraction(ResourceStore store)
         return new FhirResponse(StatusCodes.Status201Created)
         {
             Version = created,
-            Location = $"{created.ResourceType}/{created.ResourceId}/_history/{created.VersionId}",
+            Location = created.VersionPath,
             IsWrite = true,
         };
     }

@@ -31,7 +31,7 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.Delete => delete.HandleAsync(request, cancellationToken),
             FhirInteraction.HistoryInstance or FhirInteraction.HistoryType or FhirInteraction.HistorySystem =>
                 history.HandleAsync(request, cancellationToken),
-            FhirInteraction.Capabilities => capabilities.HandleAsync(request, cancellationToken),
+            FhirInteraction.Capabilities => capabilities.HandleAsync(request),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
         };
     }

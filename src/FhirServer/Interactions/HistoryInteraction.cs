@@ -4,7 +4,6 @@ using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
-using NodaTime;
 using NodaTime.Text;
 
 namespace FhirMh.FhirServer.Interactions;
@@ -13,7 +12,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// history at instance, type and system level (http.html#history): newest first, <c>_since</c>,
 /// <c>_count</c>, and keyset paging links that stay correct while others write.
 /// </summary>
-internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options)
+internal sealed class HistoryInteraction(HistoryReader history, ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options)
 {
     private static readonly string[] OutputParameters = ["_format", "_pretty", "_summary", "_elements"];
 
@@ -30,7 +29,7 @@ internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers se
 
         var versions = count == 0
             ? []
-            : await store.HistoryAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, page), cancellationToken);
+            : await history.ReadAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, page), cancellationToken);
         if (versions.Count == 0 && request.Interaction == FhirInteraction.HistoryInstance &&
             await store.ReadCurrentAsync(request.ResourceType!, request.Id!, cancellationToken) is null)
         {
@@ -156,14 +155,10 @@ internal sealed class HistoryInteraction(ResourceStore store, FhirSerializers se
             return null;
         }
 
-        // _since is an instant: a full date-time with a time zone (http.html#history).
-        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) ||
-            !value.Contains('T', StringComparison.Ordinal) ||
-            !(value.EndsWith('Z') || value.LastIndexOfAny(['+', '-']) > value.IndexOf('T', StringComparison.Ordinal)))
-        {
-            throw FhirException.BadRequest($"_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z, not '{value}'.", "_since");
-        }
-
-        return Instant.FromDateTimeOffset(parsed);
+        // _since is an instant: a full date-time with a time zone (http.html#history, datatypes.html#instant).
+        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(value);
+        return parsed.Success
+            ? parsed.Value.ToInstant()
+            : throw FhirException.BadRequest($"_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z, not '{value}'.", "_since");
     }
 }

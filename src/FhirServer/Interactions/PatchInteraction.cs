@@ -37,19 +37,13 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
                 throw FhirException.Gone($"{type}/{id} was deleted (version {current.VersionId}); a deleted resource cannot be patched.");
             }
 
-            ResourceStore.CheckPreconditions(type, id, request.Preconditions, current);
+            request.Preconditions.Check(type, id, current);
             var patched = Apply(patch, current);
-            var exactlyThisVersion = new Preconditions(new ETagCondition(IsAny: false, [current.VersionId]), null, null);
             try
             {
-                var result = await store.UpdateAsync(patched, exactlyThisVersion, "PATCH", cancellationToken);
+                var result = await store.UpdateAsync(patched, Preconditions.ExactlyVersion(current.VersionId), "PATCH", cancellationToken);
                 var written = result.Version!;
-                return new FhirResponse(StatusCodes.Status200OK)
-                {
-                    Version = written,
-                    Location = $"{written.ResourceType}/{written.ResourceId}/_history/{written.VersionId}",
-                    IsWrite = true,
-                };
+                return new FhirResponse(StatusCodes.Status200OK) { Version = written, Location = written.VersionPath, IsWrite = true };
             }
             catch (VersionMismatchException)
             {
@@ -65,6 +59,8 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
         JsonNode patched;
         try
         {
+            // A body of MaxBodyBytes holds at most about MaxBodyBytes / 8 JSON values (the smallest,
+            // like `1,` inside an array, take a few bytes); a patch may touch no more than that.
             var budget = new JsonPatchBudget(maxNodes: limits.Value.MaxBodyBytes / 8, maxDepth: (2 * limits.Value.MaxJsonDepth) + 2);
             patched = patch.Apply(serializers.ParseStoredNode(current.Json!), budget);
         }

@@ -1,3 +1,5 @@
+using FhirMh.FhirServer.Storage;
+
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
@@ -5,8 +7,34 @@ namespace FhirMh.FhirServer.Interactions;
 /// </summary>
 internal sealed record Preconditions(ETagCondition? IfMatch, ETagCondition? IfNoneMatch, Instant? IfModifiedSince)
 {
-    public static readonly Preconditions None = new(null, null, null);
-
     /// <summary>True when a write must not simply retry after losing a race: the client stated what it expects.</summary>
     public bool IsConditionalWrite => IfMatch is not null || IfNoneMatch is not null;
+
+    /// <summary>A write condition that holds only while <paramref name="versionId"/> is the current version.</summary>
+    public static Preconditions ExactlyVersion(int versionId) => new(new ETagCondition(IsAny: false, [versionId]), null, null);
+
+    /// <summary>Checks If-Match and If-None-Match against the current version (null: the resource never existed).</summary>
+    /// <exception cref="VersionMismatchException">A condition does not hold.</exception>
+    public void Check(string type, string id, StoredVersion? current)
+    {
+        // A tombstone's version still matches its own ETag (the one DELETE returned), but "*"
+        // means "a live resource exists" (RFC 9110 13.1.1).
+        if (IfMatch is { } ifMatch &&
+            !(ifMatch.IsAny ? ifMatch.Matches(Live(current)) : ifMatch.Matches(current?.VersionId)))
+        {
+            throw new VersionMismatchException(
+                current is null
+                    ? $"If-Match {ifMatch} does not hold: {type}/{id} does not exist."
+                    : $"If-Match {ifMatch} does not hold: the current version of {type}/{id} is {current.VersionId}.",
+                "If-Match");
+        }
+
+        if (IfNoneMatch is { } ifNoneMatch && ifNoneMatch.Matches(Live(current)))
+        {
+            throw new VersionMismatchException(
+                $"If-None-Match {ifNoneMatch} does not hold: {type}/{id} exists at version {current!.VersionId}.", "If-None-Match");
+        }
+    }
+
+    private static int? Live(StoredVersion? version) => version is { IsDeleted: false } ? version.VersionId : null;
 }

@@ -29,7 +29,7 @@ internal sealed class UpdateInteraction(ResourceStore store)
         return new FhirResponse(result.IsCreated ? StatusCodes.Status201Created : StatusCodes.Status200OK)
         {
             Version = written,
-            Location = $"{written.ResourceType}/{written.ResourceId}/_history/{written.VersionId}",
+            Location = written.VersionPath,
             IsWrite = true,
         };
     }

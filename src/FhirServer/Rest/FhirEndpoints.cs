@@ -1,7 +1,5 @@
-using System.Globalization;
 using FhirMh.FhirServer.Interactions;
 using Microsoft.Net.Http.Headers;
-using NodaTime;
 
 namespace FhirMh.FhirServer.Rest;
 
@@ -61,56 +59,22 @@ internal static class FhirEndpoints
     {
         var ifMatch = headers.IfMatch.ToString();
         ETagCondition? ifMatchCondition = null;
-        if (ifMatch.Length > 0)
+        if (ifMatch.Length > 0 && !ETagCondition.TryParse(ifMatch, out ifMatchCondition))
         {
-            ifMatchCondition = ParseETagCondition(ifMatch, out var isValid);
-            if (!isValid)
-            {
-                throw FhirException.BadRequest($"If-Match must be * or version ETags such as W/\"3\", not '{ifMatch}'.", "If-Match");
-            }
+            throw FhirException.BadRequest($"If-Match must be * or version ETags such as W/\"3\", not '{ifMatch}'.", "If-Match");
         }
 
-        var ifNoneMatch = headers.IfNoneMatch.ToString();
-
         // A tag that is not one of ours can never match; its presence still decides (RFC 9110 13.1.2).
-        var ifNoneMatchCondition = ifNoneMatch.Length > 0 ? ParseETagCondition(ifNoneMatch, out _) : null;
+        var ifNoneMatch = headers.IfNoneMatch.ToString();
+        ETagCondition? ifNoneMatchCondition = null;
+        if (ifNoneMatch.Length > 0)
+        {
+            _ = ETagCondition.TryParse(ifNoneMatch, out ifNoneMatchCondition);
+        }
+
         Instant? ifModifiedSince = HeaderUtilities.TryParseDate(headers.IfModifiedSince.ToString(), out var date)
             ? Instant.FromDateTimeOffset(date)
             : null; // An invalid HTTP date is ignored (RFC 9110 13.1.3).
         return new Preconditions(ifMatchCondition, ifNoneMatchCondition, ifModifiedSince);
-    }
-
-    /// <summary>
-    /// <c>*</c> or a comma-separated list of version ETags <c>W/"3"</c> (or strong <c>"3"</c>), as
-    /// http.html#versioning uses them.
-    /// </summary>
-    private static ETagCondition ParseETagCondition(string value, out bool isValid)
-    {
-        isValid = true;
-        if (value.Trim() == "*")
-        {
-            return new ETagCondition(IsAny: true, []);
-        }
-
-        var versions = new List<int>();
-        foreach (var tag in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            var text = tag.StartsWith("W/", StringComparison.Ordinal) ? tag[2..] : tag;
-            if (text.Length < 2 || text[0] != '"' || text[^1] != '"')
-            {
-                isValid = false;
-                continue;
-            }
-
-            // Tags are compared as strings (RFC 9110 8.8.3.2): only the canonical form of a
-            // version number can equal one of ours; any other well-formed tag matches nothing.
-            var opaque = text[1..^1];
-            if (Interactions.Patch.JsonPointer.TryIndex(opaque, out var version) && version > 0)
-            {
-                versions.Add(version);
-            }
-        }
-
-        return new ETagCondition(IsAny: false, versions);
     }
 }

@@ -17,7 +17,6 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
     {
         var http = httpContext.Response;
         var cancellationToken = httpContext.RequestAborted;
-        var status = response.StatusCode;
         if (response.Version is { } version)
         {
             http.Headers.ETag = version.ETag;
@@ -29,7 +28,7 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
             http.Headers.Location = $"{baseUrl}/{location}";
         }
 
-        var (body, isStoredBody) = Body(ref status);
+        var (body, isStoredBody, status) = Body();
         http.StatusCode = status;
         if (body is null && !isStoredBody)
         {
@@ -60,7 +59,7 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
             return;
         }
 
-        await using (var writer = new Utf8JsonWriter(http.BodyWriter, FhirSerializers.WriterOptions(output.IsPretty)))
+        await using (var writer = new Utf8JsonWriter(http.BodyWriter, output.IsPretty ? FhirSerializers.IndentedWriterOptions : FhirSerializers.CompactWriterOptions))
         {
             serializers.WriteJson(writer, resource, filter);
         }
@@ -73,25 +72,22 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
     /// (204, 304, <c>Prefer: return=minimal</c>). <c>Prefer: return=OperationOutcome</c> on a
     /// write answers with an outcome instead (http.html#ops).
     /// </summary>
-    private (Resource? Body, bool IsStoredBody) Body(ref int status)
+    private (Resource? Body, bool IsStoredBody, int Status) Body()
     {
+        var status = response.StatusCode;
         if (response.IsWrite && output.PreferReturn == PreferReturn.OperationOutcome)
         {
-            if (status == StatusCodes.Status204NoContent)
-            {
-                status = StatusCodes.Status200OK;
-            }
-
-            return (OperationOutcomes.Information(Describe()), false);
+            // An outcome is a body, so a 204 becomes a 200.
+            return (OperationOutcomes.Information(Describe()), false, status == StatusCodes.Status204NoContent ? StatusCodes.Status200OK : status);
         }
 
         if (status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified ||
             (response.IsWrite && output.PreferReturn == PreferReturn.Minimal))
         {
-            return (null, false);
+            return (null, false, status);
         }
 
-        return response.Resource is { } made ? (made, false) : (null, response.Version?.Json is not null);
+        return response.Resource is { } made ? (made, false, status) : (null, response.Version?.Json is not null, status);
     }
 
     private string Describe()

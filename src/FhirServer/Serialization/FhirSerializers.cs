@@ -90,8 +90,13 @@ internal sealed class FhirSerializers
         return _xmlParser.DeserializeResource(reader);
     }
 
-    public static JsonWriterOptions WriterOptions(bool indented) =>
-        new() { Indented = indented, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    public static readonly JsonWriterOptions CompactWriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static readonly JsonWriterOptions IndentedWriterOptions = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static readonly XmlWriterSettings CompactXml = new() { Encoding = new UTF8Encoding(false) };
+
+    private static readonly XmlWriterSettings IndentedXml = new() { Encoding = new UTF8Encoding(false), Indent = true };
 
     public void WriteJson(Utf8JsonWriter writer, Resource resource, SerializationFilter? filter)
     {
@@ -110,8 +115,7 @@ internal sealed class FhirSerializers
     public byte[] ToXml(Resource resource, SerializationFilter? filter, bool pretty)
     {
         using var buffer = new MemoryStream();
-        var settings = new XmlWriterSettings { Encoding = new UTF8Encoding(false), Indent = pretty };
-        using (var writer = XmlWriter.Create(buffer, settings))
+        using (var writer = XmlWriter.Create(buffer, pretty ? IndentedXml : CompactXml))
         {
             _xml.Serialize(resource, writer, () => filter!, null!);
         }

@@ -1,4 +1,3 @@
-using NodaTime;
 
 namespace FhirMh.FhirServer.Storage;
 

@@ -1,4 +1,3 @@
-using NodaTime;
 
 namespace FhirMh.FhirServer.Storage;
 
@@ -24,7 +23,7 @@ internal sealed class ResourceRow
 
     public bool IsDeleted { get; set; }
 
-    /// <summary>The HTTP verb that made this version (POST, PUT, DELETE), reported in history.</summary>
+    /// <summary>The HTTP verb that made this version (POST, PUT, PATCH, DELETE), reported in history.</summary>
     public required string Method { get; set; }
 
     /// <summary>The HTTP status the write answered (201, 200, 204), reported in history.</summary>

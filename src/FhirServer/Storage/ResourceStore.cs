@@ -23,7 +23,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         CurrentVersionReader.ReadAsync(db, type, id, cancellationToken);
 
     public Task<StoredVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken) =>
-        Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
+        StoredVersions.Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
             .FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
@@ -81,41 +81,6 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         return result.Version;
     }
 
-    public async Task<IReadOnlyList<StoredVersion>> HistoryAsync(HistoryQuery query, CancellationToken cancellationToken)
-    {
-        var rows = db.Resources.AsQueryable();
-        if (query.ResourceType is not null)
-        {
-            rows = rows.Where(r => r.ResourceType == query.ResourceType);
-        }
-
-        if (query.ResourceId is not null)
-        {
-            rows = rows.Where(r => r.ResourceId == query.ResourceId);
-        }
-
-        if (query.Since is { } since)
-        {
-            rows = rows.Where(r => r.LastUpdated >= since);
-        }
-
-        if (query.Page is { IsNewer: true } newer)
-        {
-            // Walking back towards newer versions: read upwards, then present newest first.
-            var page = await Project(rows.Where(r => r.RowId > newer.RowId).OrderBy(r => r.RowId).Take(query.Count + 1))
-                .ToListAsync(cancellationToken);
-            page.Reverse();
-            return page;
-        }
-
-        if (query.Page is { } older)
-        {
-            rows = rows.Where(r => r.RowId < older.RowId);
-        }
-
-        return await Project(rows.OrderByDescending(r => r.RowId).Take(query.Count + 1)).ToListAsync(cancellationToken);
-    }
-
     private async Task<WriteResult> WriteWithRetryAsync(
         string type,
         string id,
@@ -134,7 +99,6 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             {
                 // Without If-Match the client asked for "the next version", whichever it is.
                 // A little jitter keeps the losers of one round from colliding again in the next.
-                db.ChangeTracker.Clear();
                 await Task.Delay(Random.Shared.Next(1, 2 + attempt), cancellationToken);
             }
             catch (StorageConflictException) when (preconditions.IsConditionalWrite)
@@ -159,7 +123,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var current = await ReadCurrentAsync(type, id, cancellationToken);
-        CheckPreconditions(type, id, preconditions, current);
+        preconditions.Check(type, id, current);
 
         var row = nextVersion(current);
         if (row is null)
@@ -193,31 +157,6 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         await transaction.CommitAsync(cancellationToken);
         return new WriteResult(ToStored(row), IsCreated: row.Status == StatusCodes.Status201Created);
     }
-
-    /// <summary>Checks If-Match and If-None-Match against the current version (null: the resource never existed).</summary>
-    /// <exception cref="VersionMismatchException">A condition does not hold.</exception>
-    public static void CheckPreconditions(string type, string id, Preconditions preconditions, StoredVersion? current)
-    {
-        // A tombstone's version still matches its own ETag (the one DELETE returned), but "*"
-        // means "a live resource exists".
-        if (preconditions.IfMatch is { } ifMatch &&
-            !(ifMatch.IsAny ? ifMatch.Matches(Live(current)) : ifMatch.Matches(current?.VersionId)))
-        {
-            throw new VersionMismatchException(
-                current is null
-                    ? $"If-Match {ifMatch} does not hold: {type}/{id} does not exist."
-                    : $"If-Match {ifMatch} does not hold: the current version of {type}/{id} is {current.VersionId}.",
-                "If-Match");
-        }
-
-        if (preconditions.IfNoneMatch is { } ifNoneMatch && ifNoneMatch.Matches(Live(current)))
-        {
-            throw new VersionMismatchException(
-                $"If-None-Match {ifNoneMatch} does not hold: {type}/{id} exists at version {current!.VersionId}.", "If-None-Match");
-        }
-    }
-
-    private static int? Live(StoredVersion? version) => version is { IsDeleted: false } ? version.VersionId : null;
 
     private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
     {
@@ -261,10 +200,6 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         var ticks = clock.GetCurrentInstant().ToUnixTimeTicks();
         return Instant.FromUnixTimeTicks(ticks - (ticks % 10));
     }
-
-    private static IQueryable<StoredVersion> Project(IQueryable<ResourceRow> rows) =>
-        rows.AsNoTracking().Select(r => new StoredVersion(
-            r.RowId, r.ResourceType, r.ResourceId, r.VersionId, r.LastUpdated, r.IsDeleted, r.Method, r.Status, r.Json));
 
     private static StoredVersion ToStored(ResourceRow row) =>
         new(row.RowId, row.ResourceType, row.ResourceId, row.VersionId, row.LastUpdated, row.IsDeleted, row.Method, row.Status, row.Json);

@@ -7,12 +7,14 @@ namespace FhirMh.FhirServer.Storage;
 /// <summary>Recognises a unique-key collision, the signal that another writer won a race.</summary>
 internal static class UniqueViolation
 {
-    private const int SqliteConstraint = 19;
+    // SQLITE_CONSTRAINT_UNIQUE and SQLITE_CONSTRAINT_PRIMARYKEY; other constraint failures are bugs, not races.
+    private const int SqliteUniqueConstraint = 2067;
+    private const int SqlitePrimaryKeyConstraint = 1555;
 
     public static bool Is(DbUpdateException exception) => exception.InnerException switch
     {
         PostgresException pg => pg.SqlState == PostgresErrorCodes.UniqueViolation,
-        SqliteException sqlite => sqlite.SqliteErrorCode == SqliteConstraint,
+        SqliteException sqlite => sqlite.SqliteExtendedErrorCode is SqliteUniqueConstraint or SqlitePrimaryKeyConstraint,
         _ => false,
     };
 }

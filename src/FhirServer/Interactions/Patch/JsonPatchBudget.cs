@@ -18,13 +18,14 @@ internal sealed class JsonPatchBudget(long maxNodes, int maxDepth)
     /// <exception cref="JsonPatchException">The patch has done more work than allowed, or nests too deep.</exception>
     public void Charge(JsonNode? value, int depth, int operationIndex)
     {
-        if (depth + Depth(value, operationIndex) > MaxDepth)
+        if (depth + MeasureAndCharge(value, operationIndex) > MaxDepth)
         {
             throw new JsonPatchException($"Operation {operationIndex} would nest the document deeper than {MaxDepth} levels.", operationIndex);
         }
     }
 
-    private int Depth(JsonNode? node, int operationIndex)
+    /// <summary>Walks <paramref name="node"/>, charging each value to the budget; returns its depth.</summary>
+    private int MeasureAndCharge(JsonNode? node, int operationIndex)
     {
         // Iterative, so that a deep value cannot overflow the stack while being measured.
         var deepest = 0;

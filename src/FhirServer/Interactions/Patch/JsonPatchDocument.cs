@@ -12,8 +12,6 @@ internal sealed class JsonPatchDocument
 
     private JsonPatchDocument(IReadOnlyList<JsonPatchOperation> operations) => _operations = operations;
 
-    public int Count => _operations.Count;
-
     /// <exception cref="JsonPatchException">The document is not a JSON Patch.</exception>
     public static JsonPatchDocument Parse(JsonNode? document)
     {

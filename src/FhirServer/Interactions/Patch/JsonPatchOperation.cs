@@ -68,7 +68,7 @@ internal sealed record JsonPatchOperation(int Index, string Op, JsonPointer Path
                 var copied = Get(root, From!);
                 budget.Charge(copied, Path.Tokens.Count, Index);
                 return Add(root, Path, copied?.DeepClone());
-            default:
+            case "test":
                 var actual = Get(root, Path);
                 budget.Charge(actual, Path.Tokens.Count, Index);
                 if (!JsonNode.DeepEquals(actual, Value))
@@ -77,6 +77,8 @@ internal sealed record JsonPatchOperation(int Index, string Op, JsonPointer Path
                 }
 
                 return root;
+            default:
+                throw new InvalidOperationException($"Operation {Index} has op '{Op}', which parsing should have refused.");
         }
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
-using NodaTime;
 
 namespace FhirMh.FhirServer.Storage.Sqlite;
 

@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using NodaTime;
 
 namespace FhirMh.FhirServer.Storage.Sqlite;
 
