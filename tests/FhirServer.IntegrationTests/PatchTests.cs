@@ -136,12 +136,12 @@ public abstract class PatchTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Patch_FhirJsonBody_Returns415()
+    public async Task Patch_PlainTextBody_Returns415()
     {
         var id = (await _client.CreatePatientAsync("Byron")).Id();
         using var request = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/Patient/{id}")
         {
-            Content = Fhir.Json("""{"resourceType":"Parameters","parameter":[]}"""),
+            Content = new StringContent("active=true", Encoding.UTF8, "text/plain"),
         };
 
         using var response = await _client.SendAsync(request);

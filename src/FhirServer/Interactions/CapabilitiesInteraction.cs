@@ -52,7 +52,7 @@ internal sealed class CapabilitiesInteraction(IClock clock)
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "FhirMh FHIR R4 server", Url = request.BaseUrl },
             FhirVersion = FHIRVersion.N4_0_1,
             Format = ["json", "xml", "application/fhir+json", "application/fhir+xml"],
-            PatchFormat = implemented.Contains(FhirInteraction.Patch) ? [MediaTypes.JsonPatch] : [],
+            PatchFormat = implemented.Contains(FhirInteraction.Patch) ? [MediaTypes.JsonPatch, MediaTypes.FhirJson, MediaTypes.FhirXml] : [],
             Rest = [rest],
         };
         return Task.FromResult(FhirResponse.Of(StatusCodes.Status200OK, statement));

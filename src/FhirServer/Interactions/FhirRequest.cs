@@ -17,8 +17,8 @@ internal sealed record FhirRequest(
 {
     public string? VersionId { get; init; }
 
-    /// <summary>The JSON Patch document of a patch interaction.</summary>
-    public Patch.JsonPatchDocument? Patch { get; init; }
+    /// <summary>The patch document of a patch interaction (JSON Patch or FHIRPath Patch).</summary>
+    public Patch.IPatchDocument? Patch { get; init; }
 
     /// <summary>The last value of a query parameter, or null when absent.</summary>
     public string? Parameter(string name)

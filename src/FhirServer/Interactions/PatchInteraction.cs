@@ -1,19 +1,15 @@
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using FhirMh.FhirServer.Hosting;
 using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
-/// patch (http.html#patch) with a JSON Patch document (RFC 6902). The client's preconditions are
+/// patch (http.html#patch) with a JSON Patch (RFC 6902) or a FHIRPath Patch. The client's preconditions are
 /// checked first (RFC 9110 13.2.2); the patch is then applied to the current version, the result
 /// must still be a valid resource of the same type and id, and it may only replace the exact
 /// version it was computed from. A writer that got in between makes the patch run again on the
@@ -54,38 +50,12 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
         throw FhirException.Conflict($"{type}/{id} kept changing while the patch was applied ({MaxAttempts} attempts); retry later.");
     }
 
-    private Resource Apply(JsonPatchDocument patch, StoredVersion current)
+    private Resource Apply(IPatchDocument patch, StoredVersion current)
     {
-        JsonNode patched;
-        try
-        {
-            // A body of MaxBodyBytes holds at most about MaxBodyBytes / 8 JSON values (the smallest,
-            // like `1,` inside an array, take a few bytes); a patch may touch no more than that.
-            var budget = new JsonPatchBudget(maxNodes: limits.Value.MaxBodyBytes / 8, maxDepth: (2 * limits.Value.MaxJsonDepth) + 2);
-            patched = patch.Apply(serializers.ParseStoredNode(current.Json!), budget);
-        }
-        catch (JsonPatchException e)
-        {
-            // A failed "test" means the resource is not in the state the client expected (RFC 5789 2.2: 409).
-            throw e.IsFailedTest
-                ? FhirException.Of(StatusCodes.Status409Conflict, OperationOutcome.IssueType.Conflict, e.Message, $"[{e.OperationIndex}]")
-                : FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, e.Message, $"[{e.OperationIndex}]");
-        }
-
-        Resource resource;
-        try
-        {
-            resource = serializers.ParseJson(Encoding.UTF8.GetBytes(patched.ToJsonString()));
-        }
-        catch (DeserializationFailedException e)
-        {
-            throw BodyParseErrors.From(e, StatusCodes.Status422UnprocessableEntity);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Structure, $"The patched document is not a FHIR resource: {e.Message}");
-        }
-
+        // A body of MaxBodyBytes holds at most about MaxBodyBytes / 8 JSON values (the smallest,
+        // like `1,` inside an array, take a few bytes); a patch may touch no more than that.
+        var patchLimits = new PatchLimits(limits.Value.MaxBodyBytes / 8, (2 * limits.Value.MaxJsonDepth) + 2);
+        var resource = patch.Apply(current, serializers, patchLimits);
         if (resource.TypeName != current.ResourceType || resource.Id != current.ResourceId)
         {
             throw FhirException.Of(

@@ -16,7 +16,7 @@ internal static class FhirRoutes
         new("POST", "{type}", FhirInteraction.Create, "create with a server-assigned id"),
         new("GET", "{type}/{id}", FhirInteraction.Read, "read the current version"),
         new("PUT", "{type}/{id}", FhirInteraction.Update, "update, or create with this id"),
-        new("PATCH", "{type}/{id}", FhirInteraction.Patch, "patch with a JSON Patch document (application/json-patch+json)"),
+        new("PATCH", "{type}/{id}", FhirInteraction.Patch, "patch with JSON Patch (application/json-patch+json) or FHIRPath Patch (Parameters)"),
         new("DELETE", "{type}/{id}", FhirInteraction.Delete, "delete (a tombstone version)"),
         new("GET", "{type}/{id}/_history", FhirInteraction.HistoryInstance, "history of one resource"),
         new("GET", "{type}/{id}/_history/{vid}", FhirInteraction.VRead, "vread one version"),

@@ -58,15 +58,22 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
         }
     }
 
-    /// <summary>Reads a JSON Patch document (RFC 6902), the patch format this server supports.</summary>
-    public async Task<JsonPatchDocument> ReadPatchAsync(HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a patch: a JSON Patch document (RFC 6902) as <c>application/json-patch+json</c>, or a
+    /// FHIRPath Patch (a Parameters resource) in FHIR JSON or XML (http.html#patch).
+    /// </summary>
+    public async Task<IPatchDocument> ReadPatchAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var mediaType = request.ContentType?.Split(';', 2)[0].Trim();
         if (!string.Equals(mediaType, MediaTypes.JsonPatch, StringComparison.OrdinalIgnoreCase))
         {
-            // TODO(#3): FHIRPath Patch (a Parameters resource) arrives as application/fhir+json or +xml.
-            throw UnsupportedMediaType(
-                $"PATCH bodies must be JSON Patch documents ({MediaTypes.JsonPatch}); Content-Type '{request.ContentType}' is not supported.");
+            if (MediaTypes.Recognise(request.ContentType) is null)
+            {
+                throw UnsupportedMediaType(
+                    $"PATCH bodies are JSON Patch ({MediaTypes.JsonPatch}) or FHIRPath Patch ({MediaTypes.FhirJson}, {MediaTypes.FhirXml}); Content-Type '{request.ContentType}' is neither.");
+            }
+
+            return FhirPathPatchDocument.Parse(await ReadAsync(request, cancellationToken));
         }
 
         var body = await ReadBoundedAsync(request, cancellationToken);
@@ -76,7 +83,7 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
             var document = JsonNode.Parse(
                 body.Span,
                 documentOptions: new JsonDocumentOptions { MaxDepth = limits.Value.MaxJsonDepth, AllowDuplicateProperties = false });
-            return JsonPatchDocument.Parse(document);
+            return new JsonPatchBody(JsonPatchDocument.Parse(document));
         }
         catch (JsonException e)
         {

@@ -1,0 +1,54 @@
+using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+
+namespace FhirMh.FhirServer.Interactions.Patch;
+
+/// <summary>
+/// A FHIRPath Patch (http://hl7.org/fhir/R4/fhirpatch.html): a Parameters resource whose
+/// <c>operation</c> parameters add, insert, delete, replace or move elements named by FHIRPath.
+/// Operations run in order on a parsed copy of the current version.
+/// </summary>
+internal sealed class FhirPathPatchDocument : IPatchDocument
+{
+    private readonly IReadOnlyList<FhirPathPatchOperation> _operations;
+
+    private FhirPathPatchDocument(IReadOnlyList<FhirPathPatchOperation> operations) => _operations = operations;
+
+    /// <exception cref="FhirException">400 when the Parameters are not a FHIRPath Patch.</exception>
+    public static FhirPathPatchDocument Parse(Resource body)
+    {
+        if (body is not Parameters parameters)
+        {
+            throw FhirException.BadRequest($"A FHIRPath Patch is a Parameters resource, not a {body.TypeName}.", "resourceType");
+        }
+
+        if (parameters.Parameter.Count == 0)
+        {
+            throw FhirException.BadRequest("The FHIRPath Patch has no operation.", "Parameters.parameter");
+        }
+
+        return new FhirPathPatchDocument(parameters.Parameter.Select(FhirPathPatchOperation.Parse).ToList());
+    }
+
+    public Resource Apply(StoredVersion current, FhirSerializers serializers, PatchLimits limits)
+    {
+        var resource = serializers.ParseJson(current.Json!);
+        foreach (var operation in _operations)
+        {
+            operation.Apply(resource);
+        }
+
+        // Round-trip through JSON so that whatever the operations built is checked like any body.
+        try
+        {
+            return serializers.ParseJson(serializers.ToJson(resource));
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw BodyParseErrors.From(e, StatusCodes.Status422UnprocessableEntity);
+        }
+    }
+}
