@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -164,50 +165,33 @@ static async Task<double> PgbenchAsync(PostgresServer postgres, string[] argumen
 
 static async Task<long> CountPatientsAsync(string provider, string connectionString)
 {
-    const string sql = "SELECT COUNT(*) FROM resources WHERE resource_type = 'Patient' AND is_current";
-    if (provider == "Postgres")
-    {
-        await using var pg = new NpgsqlConnection(connectionString);
-        await pg.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, pg);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
-
-    await using var sqlite = new SqliteConnection(connectionString);
-    await sqlite.OpenAsync();
-    await using var sqliteCommand = new SqliteCommand(sql, sqlite);
-    return (long)(await sqliteCommand.ExecuteScalarAsync())!;
+    await using var connection = await OpenAsync(provider, connectionString);
+    await using var command = connection.CreateCommand();
+    command.CommandText = "SELECT COUNT(*) FROM resources WHERE resource_type = 'Patient' AND is_current";
+    return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
 }
 
 static async Task<string> WritePatientIdsAsync(string provider, string connectionString)
 {
-    const string sql = "SELECT resource_id FROM resources WHERE resource_type = 'Patient' AND is_current";
     var file = Path.Combine(Path.GetTempPath(), "fhirmh-bench-ids-" + Guid.NewGuid().ToString("N")[..8] + ".txt");
     await using var writer = new StreamWriter(file);
-    if (provider == "Postgres")
+    await using var connection = await OpenAsync(provider, connectionString);
+    await using var command = connection.CreateCommand();
+    command.CommandText = "SELECT resource_id FROM resources WHERE resource_type = 'Patient' AND is_current";
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
     {
-        await using var pg = new NpgsqlConnection(connectionString);
-        await pg.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, pg);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            await writer.WriteLineAsync(reader.GetString(0));
-        }
-    }
-    else
-    {
-        await using var sqlite = new SqliteConnection(connectionString);
-        await sqlite.OpenAsync();
-        await using var command = new SqliteCommand(sql, sqlite);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            await writer.WriteLineAsync(reader.GetString(0));
-        }
+        await writer.WriteLineAsync(reader.GetString(0));
     }
 
     return file;
+}
+
+static async Task<DbConnection> OpenAsync(string provider, string connectionString)
+{
+    DbConnection connection = provider == "Postgres" ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
+    await connection.OpenAsync();
+    return connection;
 }
 
 static string Port(PostgresServer postgres) => postgres.Port.ToString(CultureInfo.InvariantCulture);

@@ -134,9 +134,97 @@ public abstract class FhirPathPatchTests(StorageFixture fixture)
         Assert.Equal("Markup", (string?)(await response.BodyAsync())["name"]![0]!["family"]);
     }
 
-    private async Task<HttpResponseMessage> PatchAsync(string id, Parameters patch)
+    [Fact]
+    public async Task Patch_UnknownFunctionInPath_Returns400()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/Patient/{id}")
+        var id = (await _client.CreatePatientAsync("Unknown")).Id();
+        var patch = new Parameters();
+        patch.AddDeletePatchParameter("Patient.name.frobnicate()");
+
+        using var response = await PatchAsync(id, patch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Patch_PathThatFailsToEvaluate_IsAClientError()
+    {
+        var id = (await _client.CreatePatientAsync("Cast")).Id();
+        var patch = new Parameters();
+        patch.AddDeletePatchParameter("Patient.name.take('a')");
+
+        using var response = await PatchAsync(id, patch);
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity, response.StatusCode.ToString());
+        await response.SingleIssueAsync();
+    }
+
+    [Fact]
+    public async Task Insert_PathSelectingPartOfAList_Returns422()
+    {
+        var id = (await _client.CreatePatientAsync("Filtered")).Id();
+        var patch = new Parameters();
+        patch.AddInsertPatchParameter("Patient.name", new HumanName { Family = "Other", Use = HumanName.NameUse.Old }, 1);
+        patch.AddInsertPatchParameter("Patient.name.where(use = 'old')", new HumanName { Family = "Third" }, 0);
+
+        using var response = await PatchAsync(id, patch);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Replace_PathSelectingALiteral_Returns422()
+    {
+        var id = (await _client.CreatePatientAsync("Literal")).Id();
+        var patch = new Parameters();
+        patch.AddReplacePatchParameter("'constant'", new FhirString("changed"));
+
+        using var response = await PatchAsync(id, patch);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Replace_ChoiceElement_AcceptsAllowedTypesOnly()
+    {
+        using var created = await _client.PostAsync("/fhir/Observation", Fhir.Json("""
+            {"resourceType":"Observation","status":"final","code":{"text":"PHQ-9 total"},"valueInteger":12}
+            """));
+        var id = (await created.BodyAsync()).Id();
+        var allowed = new Parameters();
+        allowed.AddReplacePatchParameter("Observation.value", new Quantity(14, "{score}"));
+        var refused = new Parameters();
+        refused.AddReplacePatchParameter("Observation.value", new HumanName { Family = "NotAValue" });
+
+        using var ok = await PatchAsync("Observation", id, allowed);
+        using var bad = await PatchAsync("Observation", id, refused);
+
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        Assert.Equal(14m, (decimal?)(await ok.BodyAsync())["valueQuantity"]!["value"]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, bad.StatusCode);
+    }
+
+    [Fact]
+    public async Task Replace_IntegerIntoDecimal_IsConverted()
+    {
+        using var created = await _client.PostAsync("/fhir/Observation", Fhir.Json("""
+            {"resourceType":"Observation","status":"final","code":{"text":"weight"},"valueQuantity":{"value":70.5,"unit":"kg"}}
+            """));
+        var id = (await created.BodyAsync()).Id();
+        var patch = new Parameters();
+        patch.AddReplacePatchParameter("Observation.value.value", new Integer(71));
+
+        using var response = await PatchAsync("Observation", id, patch);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(71m, (decimal?)(await response.BodyAsync())["valueQuantity"]!["value"]);
+    }
+
+    private Task<HttpResponseMessage> PatchAsync(string id, Parameters patch) => PatchAsync("Patient", id, patch);
+
+    private async Task<HttpResponseMessage> PatchAsync(string type, string id, Parameters patch)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Patch, $"/fhir/{type}/{id}")
         {
             Content = new StringContent(new FhirJsonSerializer().SerializeToString(patch), Encoding.UTF8, Fhir.JsonType),
         };

@@ -33,6 +33,10 @@ internal sealed class FhirPathPatchDocument : IPatchDocument
         return new FhirPathPatchDocument(parameters.Parameter.Select(FhirPathPatchOperation.Parse).ToList());
     }
 
+    /// <remarks>
+    /// The size and depth limits are enforced by the round trip: the result is held to the same
+    /// JSON depth limit as any request body.
+    /// </remarks>
     public Resource Apply(StoredVersion current, FhirSerializers serializers, PatchLimits limits)
     {
         var resource = serializers.ParseJson(current.Json!);
@@ -49,6 +53,11 @@ internal sealed class FhirPathPatchDocument : IPatchDocument
         catch (DeserializationFailedException e)
         {
             throw BodyParseErrors.From(e, StatusCodes.Status422UnprocessableEntity);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
+        {
+            // Deeper than Limits:MaxJsonDepth, like any body would be refused for.
+            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Structure, $"The patched resource cannot be stored: {e.Message}");
         }
     }
 }

@@ -10,6 +10,8 @@ namespace FhirMh.FhirServer.Interactions.Patch;
 /// <summary>One <c>operation</c> of a FHIRPath Patch (fhirpatch.html): type, path and its arguments.</summary>
 internal sealed partial class FhirPathPatchOperation
 {
+    private const int MaxPathLength = 2000;
+    private const int MaxPathNesting = 32;
     private static readonly FhirPathCompiler Compiler = new();
     private readonly int _index;
     private readonly string _type;
@@ -53,17 +55,35 @@ internal sealed partial class FhirPathPatchOperation
             throw FhirException.BadRequest($"A '{type}' operation needs a '{name}' part.", where);
         }
 
-        CompiledExpression compiled;
-        try
+        return new FhirPathPatchOperation(index, type, path, Compile(path, where), parameter);
+    }
+
+    /// <summary>Compiles a path, refusing what could exhaust the recursive parser.</summary>
+    /// <exception cref="FhirException">400 for an expression that is too long, too nested or not FHIRPath.</exception>
+    private static CompiledExpression Compile(string path, string where)
+    {
+        var nesting = 0;
+        var deepest = 0;
+        foreach (var c in path)
         {
-            compiled = Compiler.Compile(path);
-        }
-        catch (FormatException e)
-        {
-            throw FhirException.BadRequest($"'{path}' is not a FHIRPath expression: {e.Message}", where);
+            nesting += c is '(' or '[' ? 1 : c is ')' or ']' ? -1 : 0;
+            deepest = Math.Max(deepest, nesting);
         }
 
-        return new FhirPathPatchOperation(index, type, path, compiled, parameter);
+        if (path.Length > MaxPathLength || deepest > MaxPathNesting)
+        {
+            throw FhirException.BadRequest($"The path is longer than {MaxPathLength} characters or nested deeper than {MaxPathNesting} brackets.", where);
+        }
+
+        try
+        {
+            return Compiler.Compile(path);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The compiler reports unknown functions, bad literals and syntax with several exception types.
+            throw FhirException.BadRequest($"'{path}' is not a FHIRPath expression: {e.Message}", where);
+        }
     }
 
     /// <exception cref="FhirException">422 when the operation does not fit the resource.</exception>
@@ -78,7 +98,7 @@ internal sealed partial class FhirPathPatchOperation
                 break;
             case "insert":
                 var (owner, name, list) = ListAt(resource, matches);
-                var at = Integer("index");
+                var at = IntegerPart("index");
                 if (at < 0 || at > list.Count)
                 {
                     throw Fail($"index {at} is outside the list of {list.Count} at {_path}");
@@ -103,8 +123,8 @@ internal sealed partial class FhirPathPatchOperation
                 break;
             default:
                 var (_, _, items) = ListAt(resource, matches);
-                var source = Integer("source");
-                var destination = Integer("destination");
+                var source = IntegerPart("source");
+                var destination = IntegerPart("destination");
                 if (source < 0 || source >= items.Count || destination < 0 || destination >= items.Count)
                 {
                     throw Fail($"source {source} or destination {destination} is outside the list of {items.Count} at {_path}");
@@ -119,14 +139,29 @@ internal sealed partial class FhirPathPatchOperation
 
     private List<PocoNode> Evaluate(Resource resource)
     {
+        List<PocoNode> matches;
         try
         {
-            return _compiled(resource.ToPocoNode(ModelInfo.ModelInspector), new EvaluationContext()).OfType<PocoNode>().ToList();
+            matches = _compiled(resource.ToPocoNode(ModelInfo.ModelInspector), new EvaluationContext()).OfType<PocoNode>().ToList();
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
             throw Fail($"{_path} cannot be evaluated: {e.Message}");
         }
+
+        // Literals and function results are nodes too, but belong to no resource: they cannot be patched.
+        return matches.All(m => IsIn(m, resource)) ? matches : throw Fail($"{_path} selects values that are not elements of the resource");
+    }
+
+    private static bool IsIn(PocoNode node, Resource resource)
+    {
+        var root = node;
+        while (root.Parent is { } parent)
+        {
+            root = parent;
+        }
+
+        return ReferenceEquals(root.Poco, resource);
     }
 
     private PocoNode Single(List<PocoNode> matches, string verb) => matches.Count == 1
@@ -148,7 +183,14 @@ internal sealed partial class FhirPathPatchOperation
                 throw Fail($"{_path} does not name one list");
             }
 
-            return (first.Parent.Poco, first.Name, ListOf(first.Parent.Poco, first.Name));
+            var whole = ListOf(first.Parent.Poco, first.Name);
+            if (whole.Count != matches.Count)
+            {
+                // Indexes count in the list the path names, so the path must name all of it.
+                throw Fail($"{_path} selects {matches.Count} of the {whole.Count} items of {first.Name}; name the whole list");
+            }
+
+            return (first.Parent.Poco, first.Name, whole);
         }
 
         var step = LastStep().Match(_path);
@@ -157,7 +199,8 @@ internal sealed partial class FhirPathPatchOperation
             throw Fail($"{_path} matches nothing");
         }
 
-        var owner = Single(new FhirPathPatchOperation(_index, _type, step.Groups[1].Value, Compiler.Compile(step.Groups[1].Value), _parameter).Evaluate(resource), "find the list of");
+        var prefix = step.Groups[1].Value;
+        var owner = Single(new FhirPathPatchOperation(_index, _type, prefix, Compile(prefix, Where), _parameter).Evaluate(resource), "find the list of");
         return (owner.Poco, step.Groups[2].Value, ListOf(owner.Poco, step.Groups[2].Value));
     }
 
@@ -225,26 +268,19 @@ internal sealed partial class FhirPathPatchOperation
     }
 
     /// <summary>The operation's value, made to fit <paramref name="owner"/>.<paramref name="name"/>.</summary>
-    private Base Value(Base owner, string name) => Convert(Part(_parameter, "value")!, Mapping(owner, name).ImplementingType, name);
+    private object Value(Base owner, string name) => Convert(Part(_parameter, "value")!, Mapping(owner, name), name);
 
-    private Base Convert(Parameters.ParameterComponent part, Type target, string name)
+    private object Convert(Parameters.ParameterComponent part, Hl7.Fhir.Introspection.PropertyMapping mapping, string name)
     {
+        var target = mapping.ImplementingType;
+        if (part.Resource is { } resource)
+        {
+            return target.IsInstanceOfType(resource) ? resource : throw Fail($"a {resource.TypeName} cannot be the value of {name}");
+        }
+
         if (part.Value is { } value)
         {
-            if (target.IsInstanceOfType(value))
-            {
-                return value;
-            }
-
-            if (value is PrimitiveType primitive && typeof(PrimitiveType).IsAssignableFrom(target))
-            {
-                // e.g. a valueCode for Patient.gender, whose element type is Code<AdministrativeGender>.
-                var converted = (PrimitiveType)Activator.CreateInstance(target)!;
-                converted.JsonValue = primitive.JsonValue;
-                return converted;
-            }
-
-            throw Fail($"a {value.TypeName} cannot be the value of {name}");
+            return ConvertValue(value, mapping, name);
         }
 
         if (part.Part.Count > 0 && !target.IsAbstract && typeof(Base).IsAssignableFrom(target))
@@ -254,9 +290,9 @@ internal sealed partial class FhirPathPatchOperation
             foreach (var child in part.Part)
             {
                 var childName = child.Name ?? throw Fail($"a part of the value for {name} has no name");
-                var mapping = Mapping(built, childName);
-                var childValue = Convert(child, mapping.ImplementingType, childName);
-                if (mapping.IsCollection)
+                var childMapping = Mapping(built, childName);
+                var childValue = Convert(child, childMapping, childName);
+                if (childMapping.IsCollection)
                 {
                     ListOf(built, childName).Add(childValue);
                 }
@@ -272,11 +308,51 @@ internal sealed partial class FhirPathPatchOperation
         throw Fail($"the value for {name} is empty");
     }
 
+    private object ConvertValue(DataType value, Hl7.Fhir.Introspection.PropertyMapping mapping, string name)
+    {
+        var target = mapping.ImplementingType;
+        if (mapping.Choice == Hl7.Fhir.Introspection.ChoiceType.DatatypeChoice)
+        {
+            // value[x]: any of the element's allowed types, as they are (fhirpatch.html uses value[x] for them too).
+            return mapping.FhirType.Any(t => t.IsInstanceOfType(value))
+                ? value
+                : throw Fail($"a {value.TypeName} is not one of the types {name}[x] allows");
+        }
+
+        if (target.IsInstanceOfType(value))
+        {
+            return value;
+        }
+
+        return (value, target) switch
+        {
+            // e.g. a valueCode for Patient.gender (Code<AdministrativeGender>), a valueString for a markdown.
+            (PrimitiveType { JsonValue: string text }, _) when typeof(PrimitiveType).IsAssignableFrom(target) && !target.IsAbstract && IsTextual(target) =>
+                WithJsonValue(target, text),
+            (PrimitiveType { JsonValue: string text }, _) when target == typeof(string) => text,
+            (Integer or PositiveInt or UnsignedInt, _) when target == typeof(FhirDecimal) =>
+                new FhirDecimal(System.Convert.ToDecimal(((PrimitiveType)value).JsonValue, CultureInfo.InvariantCulture)),
+            _ => throw Fail($"a {value.TypeName} cannot be the value of {name}"),
+        };
+    }
+
+    /// <summary>Primitive types whose value is text in JSON (not numbers or booleans).</summary>
+    private static bool IsTextual(Type target) =>
+        target != typeof(FhirDecimal) && target != typeof(Integer) && target != typeof(PositiveInt) &&
+        target != typeof(UnsignedInt) && target != typeof(FhirBoolean) && target != typeof(Integer64);
+
+    private static PrimitiveType WithJsonValue(Type target, string text)
+    {
+        var converted = (PrimitiveType)Activator.CreateInstance(target)!;
+        converted.JsonValue = text;
+        return converted;
+    }
+
     private Hl7.Fhir.Introspection.PropertyMapping Mapping(Base owner, string name) =>
-        ModelInfo.ModelInspector.FindClassMapping(owner.GetType())?.FindMappedElementByName(name)
+        ModelInfo.ModelInspector.FindOrImportClassMapping(owner.GetType())?.FindMappedElementByName(name)
             ?? throw Fail($"{owner.TypeName} has no element '{name}'");
 
-    private int Integer(string name) => Part(_parameter, name)?.Value switch
+    private int IntegerPart(string name) => Part(_parameter, name)?.Value switch
     {
         Integer number when number.Value is { } value => value,
         var other => throw Fail($"'{name}' must be an integer, not {other?.TypeName ?? "empty"}"),
