@@ -6,9 +6,39 @@ using Hl7.Fhir.Utility;
 
 namespace FhirMh.FhirServer.Rest;
 
-/// <summary>Turns parser failures into 400 OperationOutcomes that say what is wrong and where.</summary>
+/// <summary>Turns parser failures into OperationOutcomes that say what is wrong and where.</summary>
 internal static class BodyParseErrors
 {
+    /// <summary>
+    /// Runs a parse of a request body (400) or of a patched resource (422), turning every way the
+    /// parsers fail into a <see cref="FhirException"/> with <paramref name="statusCode"/>.
+    /// </summary>
+    public static Resource Parse(Func<Resource> parse, int statusCode)
+    {
+        try
+        {
+            return parse();
+        }
+        catch (DeserializationFailedException e)
+        {
+            throw From(e, statusCode);
+        }
+        catch (JsonException e)
+        {
+            throw From(e, statusCode);
+        }
+        catch (XmlException e)
+        {
+            throw From(e, statusCode);
+        }
+        catch (InvalidOperationException e)
+        {
+            // The SDK's converter reports a non-object top level (e.g. an array) this way, and its
+            // writer a resource nested deeper than the options allow.
+            throw FhirException.Of(statusCode, OperationOutcome.IssueType.Structure, $"This is not a FHIR resource: {e.Message}");
+        }
+    }
+
     public static FhirException From(DeserializationFailedException failure, int statusCode = StatusCodes.Status400BadRequest)
     {
         var outcome = new OperationOutcome();
@@ -31,16 +61,16 @@ internal static class BodyParseErrors
         return FhirException.WithOutcome(statusCode, outcome);
     }
 
-    public static FhirException From(JsonException failure) => FhirException.Of(
-        StatusCodes.Status400BadRequest,
+    public static FhirException From(JsonException failure, int statusCode = StatusCodes.Status400BadRequest) => FhirException.Of(
+        statusCode,
         OperationOutcome.IssueType.Structure,
-        $"The body is not valid JSON at line {(failure.LineNumber ?? 0) + 1}, position {(failure.BytePositionInLine ?? 0) + 1}: {FirstSentence(failure.Message)}",
+        $"The JSON is not valid at line {(failure.LineNumber ?? 0) + 1}, position {(failure.BytePositionInLine ?? 0) + 1}: {FirstSentence(failure.Message)}",
         failure.Path is { Length: > 1 } path ? path : null);
 
-    public static FhirException From(XmlException failure) => FhirException.Of(
-        StatusCodes.Status400BadRequest,
+    public static FhirException From(XmlException failure, int statusCode = StatusCodes.Status400BadRequest) => FhirException.Of(
+        statusCode,
         failure.Message.Contains("DTD", StringComparison.Ordinal) ? OperationOutcome.IssueType.Security : OperationOutcome.IssueType.Structure,
-        $"The body is not acceptable XML at line {failure.LineNumber}, position {failure.LinePosition}: {FirstSentence(failure.Message)}");
+        $"The XML is not acceptable at line {failure.LineNumber}, position {failure.LinePosition}: {FirstSentence(failure.Message)}");
 
     /// <summary>The SDK names the root "$this"; a FHIRPath expression starts from the resource type.</summary>
     private static string? Expression(string path, DeserializationFailedException failure)

@@ -29,9 +29,11 @@ internal static class FhirEndpoints
     {
         var output = OutputOptions.From(http.Request);
         var routeValues = http.Request.RouteValues;
+        var type = routeValues["type"] as string;
+        var id = routeValues["id"] as string;
 
         // Address first: a body sent to an unknown type is a 404, not a parse error.
-        FhirDispatcher.CheckAddress(routeValues["type"] as string, routeValues["id"] as string);
+        FhirDispatcher.CheckAddress(type, id);
         var bodyReader = http.RequestServices.GetRequiredService<RequestBodyReader>();
         var resource = interaction is FhirInteraction.Create or FhirInteraction.Update
             ? await bodyReader.ReadAsync(http.Request, cancellationToken)
@@ -41,8 +43,8 @@ internal static class FhirEndpoints
         var request = new FhirRequest(
             interaction,
             baseUrl,
-            routeValues["type"] as string,
-            routeValues["id"] as string,
+            type,
+            id,
             resource,
             ReadPreconditions(http.Request.Headers),
             http.Request.Query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList())

@@ -1,12 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Xml;
 using System.Text.Json.Nodes;
 using FhirMh.FhirServer.Hosting;
 using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Rest;
@@ -35,27 +33,9 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
             throw FhirException.BadRequest("The request body is empty; a resource is required.");
         }
 
-        try
-        {
-            return format == ResourceFormat.Json ? serializers.ParseJson(body.Span) : serializers.ParseXml(body);
-        }
-        catch (DeserializationFailedException e)
-        {
-            throw BodyParseErrors.From(e);
-        }
-        catch (JsonException e)
-        {
-            throw BodyParseErrors.From(e);
-        }
-        catch (XmlException e)
-        {
-            throw BodyParseErrors.From(e);
-        }
-        catch (InvalidOperationException e)
-        {
-            // The SDK's converter reports a non-object top level (e.g. an array) this way.
-            throw FhirException.Of(StatusCodes.Status400BadRequest, OperationOutcome.IssueType.Structure, $"The body is not a FHIR resource: {e.Message}");
-        }
+        return BodyParseErrors.Parse(
+            () => format == ResourceFormat.Json ? serializers.ParseJson(body.Span) : serializers.ParseXml(body),
+            StatusCodes.Status400BadRequest);
     }
 
     /// <summary>

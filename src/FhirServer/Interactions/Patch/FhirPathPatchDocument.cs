@@ -2,7 +2,7 @@ using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
+using System.Text;
 
 namespace FhirMh.FhirServer.Interactions.Patch;
 
@@ -45,19 +45,10 @@ internal sealed class FhirPathPatchDocument : IPatchDocument
             operation.Apply(resource);
         }
 
-        // Round-trip through JSON so that whatever the operations built is checked like any body.
-        try
-        {
-            return serializers.ParseJson(serializers.ToJson(resource));
-        }
-        catch (DeserializationFailedException e)
-        {
-            throw BodyParseErrors.From(e, StatusCodes.Status422UnprocessableEntity);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
-        {
-            // Deeper than Limits:MaxJsonDepth, like any body would be refused for.
-            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Structure, $"The patched resource cannot be stored: {e.Message}");
-        }
+        // Round-trip through JSON so that whatever the operations built is checked like any body,
+        // depth limit included (the UTF-8 overload reads with the request limit).
+        return BodyParseErrors.Parse(
+            () => serializers.ParseJson(Encoding.UTF8.GetBytes(serializers.ToJson(resource))),
+            StatusCodes.Status422UnprocessableEntity);
     }
 }

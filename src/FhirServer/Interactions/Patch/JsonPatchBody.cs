@@ -1,10 +1,8 @@
 using System.Text;
-using System.Text.Json;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Serialization;
 
 namespace FhirMh.FhirServer.Interactions.Patch;
 
@@ -26,17 +24,8 @@ internal sealed class JsonPatchBody(JsonPatchDocument document) : IPatchDocument
                 : FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Processing, e.Message, $"[{e.OperationIndex}]");
         }
 
-        try
-        {
-            return serializers.ParseJson(Encoding.UTF8.GetBytes(patched.ToJsonString()));
-        }
-        catch (DeserializationFailedException e)
-        {
-            throw BodyParseErrors.From(e, StatusCodes.Status422UnprocessableEntity);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Structure, $"The patched document is not a FHIR resource: {e.Message}");
-        }
+        return BodyParseErrors.Parse(
+            () => serializers.ParseJson(Encoding.UTF8.GetBytes(patched.ToJsonString())),
+            StatusCodes.Status422UnprocessableEntity);
     }
 }
