@@ -11,6 +11,10 @@ namespace FhirMh.FhirServer.Storage;
 /// the same resource are ordered by the database (a conditional flip of the current row plus the
 /// unique (type, id, version) key), never by process memory.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001",
+    Justification = "The caller of BeginTransactionAsync owns and disposes the StoreTransaction; the field only marks it as open.")]
 internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers, WriteGate writeGate)
 {
     /// <summary>
@@ -18,6 +22,41 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     /// winner, so this bounds how many writers of one resource can pile up at once.
     /// </summary>
     private const int MaxAttempts = 32;
+
+    private StoreTransaction? _transaction;
+
+    /// <summary>True while a <see cref="StoreTransaction"/> opened here is active: writes join it.</summary>
+    public bool IsInTransaction => _transaction is not null;
+
+    /// <summary>
+    /// Opens one database transaction that every following write of this store joins until it is
+    /// committed or disposed. A write that loses a race inside it is not retried: the whole
+    /// transaction fails, as http.html#transaction requires.
+    /// </summary>
+    public async Task<StoreTransaction> BeginTransactionAsync(CancellationToken cancellationToken)
+    {
+        if (_transaction is not null)
+        {
+            throw new InvalidOperationException("A store transaction is already open.");
+        }
+
+        var turn = await writeGate.EnterAsync(cancellationToken);
+        try
+        {
+            var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            _transaction = new StoreTransaction(transaction, turn, () =>
+            {
+                _transaction = null;
+                db.ChangeTracker.Clear();
+            });
+            return _transaction;
+        }
+        catch
+        {
+            turn.Dispose();
+            throw;
+        }
+    }
 
     public Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken) =>
         CurrentVersionReader.ReadAsync(db, type, id, cancellationToken);
@@ -34,7 +73,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     {
         // Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.
         resource.Id = Guid.CreateVersion7().ToString("N");
-        using var turn = await writeGate.EnterAsync(cancellationToken);
+        using var turn = await EnterGateAsync(cancellationToken);
         var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
         db.Resources.Add(row);
         await db.SaveChangesAsync(cancellationToken);
@@ -88,6 +127,11 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         Func<StoredVersion?, ResourceRow?> nextVersion,
         CancellationToken cancellationToken)
     {
+        if (_transaction is not null)
+        {
+            return await WriteInTransactionAsync(type, id, preconditions, nextVersion, cancellationToken);
+        }
+
         using var turn = await writeGate.EnterAsync(cancellationToken);
         for (var attempt = 1; ; attempt++)
         {
@@ -114,6 +158,31 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         }
     }
 
+    private async Task<WriteResult> WriteInTransactionAsync(
+        string type,
+        string id,
+        Preconditions preconditions,
+        Func<StoredVersion?, ResourceRow?> nextVersion,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await WriteOnceAsync(type, id, preconditions, nextVersion, cancellationToken);
+        }
+        catch (StorageConflictException e) when (preconditions.IsConditionalWrite)
+        {
+            throw new VersionMismatchException(e.Message, preconditions.IfMatch is not null ? "If-Match" : "If-None-Match");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>The caller already holds the gate inside a store transaction.</summary>
+    private ValueTask<WriteGate.Releaser> EnterGateAsync(CancellationToken cancellationToken) =>
+        _transaction is null ? writeGate.EnterAsync(cancellationToken) : ValueTask.FromResult(default(WriteGate.Releaser));
+
     private async Task<WriteResult> WriteOnceAsync(
         string type,
         string id,
@@ -121,7 +190,8 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         Func<StoredVersion?, ResourceRow?> nextVersion,
         CancellationToken cancellationToken)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Inside a store transaction the write joins it; otherwise it is a transaction of its own.
+        await using var transaction = _transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         var current = await ReadCurrentAsync(type, id, cancellationToken);
         preconditions.Check(type, id, current);
 
@@ -154,7 +224,11 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             throw new StorageConflictException($"{type}/{id} version {row.VersionId} was written by another request.");
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
         return new WriteResult(ToStored(row), IsCreated: row.Status == StatusCodes.Status201Created);
     }
 
