@@ -17,6 +17,12 @@ internal sealed record FhirRequest(
 {
     public string? VersionId { get; init; }
 
+    /// <summary>
+    /// The search query of a conditional create (the <c>If-None-Exist</c> header, or
+    /// <c>Bundle.entry.request.ifNoneExist</c>), e.g. <c>identifier=http://sys|123</c>.
+    /// </summary>
+    public string? IfNoneExist { get; init; }
+
     /// <summary>The patch document of a patch interaction (JSON Patch or FHIRPath Patch).</summary>
     public Patch.IPatchDocument? Patch { get; init; }
 
