@@ -1,5 +1,10 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search;
+using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Parsing;
+using FhirMh.FhirServer.Search.Sql;
+using FhirMh.FhirServer.Search.Parameters;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Storage.Postgres;
@@ -21,12 +26,15 @@ internal static class FhirServerServices
         var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
         services.Configure<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
+        services.Configure<SearchOptions>(configuration.GetSection(SearchOptions.SectionName));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 
         AddStorage(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new FhirSerializers(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxJsonDepth));
         services.AddSingleton<RequestBodyReader>();
+        services.AddSingleton<SearchParameterRegistry>();
+        services.AddSingleton<SearchIndexer>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();
         services.AddScoped<ReadInteraction>();
@@ -36,6 +44,11 @@ internal static class FhirServerServices
         services.AddScoped<PatchInteraction>();
         services.AddScoped<DeleteInteraction>();
         services.AddScoped<HistoryInteraction>();
+        services.AddScoped<SearchInteraction>();
+        services.AddScoped<ConditionalMatches>();
+        services.AddScoped<SearchQueryBuilder>();
+        services.AddSingleton<SearchParser>();
+        services.AddSingleton<CompartmentDefinitions>();
         services.AddScoped<CapabilitiesInteraction>();
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();

@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search.Parameters;
 using Hl7.Fhir.Model;
 using NodaTime;
 
@@ -8,7 +9,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// capabilities (http.html#capabilities): a CapabilityStatement generated from
 /// <see cref="FhirRoutes"/>, listing exactly the interactions that are mapped.
 /// </summary>
-internal sealed class CapabilitiesInteraction(IClock clock)
+internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegistry parameters)
 {
     public Task<FhirResponse> HandleAsync(FhirRequest request)
     {
@@ -31,16 +32,22 @@ internal sealed class CapabilitiesInteraction(IClock clock)
                 Versioning = CapabilityStatement.ResourceVersionPolicy.VersionedUpdate,
                 ReadHistory = implemented.Contains(FhirInteraction.VRead),
                 UpdateCreate = implemented.Contains(FhirInteraction.Update),
-                ConditionalCreate = false,
+                ConditionalCreate = implemented.Contains(FhirInteraction.SearchType),
                 ConditionalRead = hasConditionalRead
                     ? CapabilityStatement.ConditionalReadStatus.FullSupport
                     : CapabilityStatement.ConditionalReadStatus.NotSupported,
-                ConditionalUpdate = false,
-                ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.NotSupported,
+                ConditionalUpdate = implemented.Contains(FhirInteraction.SearchType),
+                ConditionalDelete = implemented.Contains(FhirInteraction.SearchType)
+                    ? CapabilityStatement.ConditionalDeleteStatus.Single
+                    : CapabilityStatement.ConditionalDeleteStatus.NotSupported,
+                SearchParam = implemented.Contains(FhirInteraction.SearchType) ? SearchParams(type) : [],
             }).ToList(),
-            Interaction = implemented.Contains(FhirInteraction.HistorySystem)
-                ? [new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem }]
-                : [],
+            Interaction = implemented
+                .Select(SystemInteractionCode)
+                .OfType<CapabilityStatement.SystemRestfulInteraction>()
+                .Distinct()
+                .Select(code => new CapabilityStatement.SystemInteractionComponent { Code = code })
+                .ToList(),
         };
 
         var statement = new CapabilityStatement
@@ -58,6 +65,21 @@ internal sealed class CapabilitiesInteraction(IClock clock)
         return Task.FromResult(FhirResponse.Of(StatusCodes.Status200OK, statement));
     }
 
+    /// <summary>The parameters indexed for the type, so a client knows what it can search on.</summary>
+    private List<CapabilityStatement.SearchParamComponent> SearchParams(string type) =>
+        parameters.For(type).Values
+            .Where(p => p.IsIndexed)
+            .OrderBy(p => p.Code, StringComparer.Ordinal)
+            .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
+            .ToList();
+
+    private static CapabilityStatement.SystemRestfulInteraction? SystemInteractionCode(FhirInteraction interaction) => interaction switch
+    {
+        FhirInteraction.HistorySystem => CapabilityStatement.SystemRestfulInteraction.HistorySystem,
+        FhirInteraction.SearchSystem => CapabilityStatement.SystemRestfulInteraction.SearchSystem,
+        _ => null,
+    };
+
     private static CapabilityStatement.TypeRestfulInteraction? TypeInteractionCode(FhirInteraction interaction) => interaction switch
     {
         FhirInteraction.Read => CapabilityStatement.TypeRestfulInteraction.Read,
@@ -68,6 +90,7 @@ internal sealed class CapabilitiesInteraction(IClock clock)
         FhirInteraction.HistoryInstance => CapabilityStatement.TypeRestfulInteraction.HistoryInstance,
         FhirInteraction.HistoryType => CapabilityStatement.TypeRestfulInteraction.HistoryType,
         FhirInteraction.Create => CapabilityStatement.TypeRestfulInteraction.Create,
+        FhirInteraction.SearchType => CapabilityStatement.TypeRestfulInteraction.SearchType,
         _ => null,
     };
 }

@@ -1,19 +1,49 @@
+using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
 
 namespace FhirMh.FhirServer.Interactions;
 
-/// <summary>create (http.html#create): the server assigns the id; 201 with Location and ETag.</summary>
-internal sealed class CreateInteraction(ResourceStore store)
+/// <summary>
+/// create (http.html#create): the server assigns the id; 201 with Location and ETag. With
+/// If-None-Exist it is a conditional create (http.html#ccreate): no match creates, one match
+/// answers 200 with that resource, several are a 412.
+/// </summary>
+internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches conditional)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var resource = RequestBody.Require(request);
-        var created = await store.CreateAsync(resource, cancellationToken);
-        return new FhirResponse(StatusCodes.Status201Created)
+        if (request.IfNoneExist is not { Length: > 0 } condition)
         {
-            Version = created,
-            Location = created.VersionPath,
-            IsWrite = true,
-        };
+            return Created(await store.CreateAsync(resource, cancellationToken));
+        }
+
+        var criteria = ConditionalMatches.ParseQuery(condition);
+        await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
+        await conditional.LockAsync(resource.TypeName, criteria, cancellationToken);
+        var matches = await conditional.FindAsync(resource.TypeName, criteria, request.BaseUrl, 2, cancellationToken);
+        switch (matches.Count)
+        {
+            case 0:
+                var created = await store.CreateAsync(resource, cancellationToken);
+                if (transaction is not null)
+                {
+                    await transaction.CommitAsync(cancellationToken);
+                }
+
+                return Created(created);
+            case 1:
+                var existing = await store.ReadCurrentAsync(resource.TypeName, matches[0], cancellationToken);
+                return new FhirResponse(StatusCodes.Status200OK) { Version = existing, Location = existing!.VersionPath, IsWrite = true };
+            default:
+                throw FhirException.PreconditionFailed($"If-None-Exist '{condition}' matches more than one {resource.TypeName}; make the criteria more selective.");
+        }
     }
+
+    private static FhirResponse Created(StoredVersion created) => new(StatusCodes.Status201Created)
+    {
+        Version = created,
+        Location = created.VersionPath,
+        IsWrite = true,
+    };
 }

@@ -16,6 +16,7 @@ internal sealed partial class FhirDispatcher(
     PatchInteraction patch,
     DeleteInteraction delete,
     HistoryInteraction history,
+    SearchInteraction search,
     CapabilitiesInteraction capabilities)
 {
     public Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
@@ -31,12 +32,21 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.Delete => delete.HandleAsync(request, cancellationToken),
             FhirInteraction.HistoryInstance or FhirInteraction.HistoryType or FhirInteraction.HistorySystem =>
                 history.HandleAsync(request, cancellationToken),
+            FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.SearchCompartment =>
+                search.HandleAsync(request, cancellationToken),
             FhirInteraction.Capabilities => capabilities.HandleAsync(request),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
         };
     }
 
-    private static void CheckAddress(FhirRequest request) => CheckAddress(request.ResourceType, request.Id);
+    private static void CheckAddress(FhirRequest request)
+    {
+        CheckAddress(request.ResourceType, request.Id);
+        if (request.CompartmentType is { } compartment && !Search.CompartmentDefinitions.IsCompartment(compartment))
+        {
+            throw FhirException.NotFound($"'{compartment}' is not a compartment: R4 has Patient, Encounter, RelatedPerson, Practitioner and Device.");
+        }
+    }
 
     /// <summary>The type must be a concrete R4 resource type and the id a FHIR id.</summary>
     /// <exception cref="FhirException">404 for an unknown type, 400 for a malformed id.</exception>

@@ -13,4 +13,7 @@ internal enum FhirInteraction
     Create,
     HistorySystem,
     Capabilities,
+    SearchType,
+    SearchSystem,
+    SearchCompartment,
 }

@@ -23,6 +23,12 @@ internal sealed record FhirRequest(
     /// </summary>
     public string? IfNoneExist { get; init; }
 
+    /// <summary>True with <c>Prefer: handling=strict</c>: an unknown search parameter is an error (search.html#errors).</summary>
+    public bool IsStrictHandling { get; init; }
+
+    /// <summary>The compartment type of a compartment search, e.g. Patient in <c>Patient/1/Observation</c>; <see cref="Id"/> is its id.</summary>
+    public string? CompartmentType { get; init; }
+
     /// <summary>The patch document of a patch interaction (JSON Patch or FHIRPath Patch).</summary>
     public Patch.IPatchDocument? Patch { get; init; }
 

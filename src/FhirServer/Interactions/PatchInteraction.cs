@@ -15,14 +15,27 @@ namespace FhirMh.FhirServer.Interactions;
 /// version it was computed from. A writer that got in between makes the patch run again on the
 /// newer version.
 /// </summary>
-internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits)
+internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits, ConditionalMatches conditional)
 {
     private const int MaxAttempts = 8;
+
+    /// <summary>Conditional patch (http.html#patch): the criteria in the query must match exactly one resource.</summary>
+    private async Task<string> ConditionalTargetAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var criteria = request.Parameters.Where(p => !Search.Parsing.SearchParser.OutputParameters.Contains(p.Key)).ToList();
+        var matches = await conditional.FindAsync(request.ResourceType!, criteria, request.BaseUrl, 2, cancellationToken);
+        return matches.Count switch
+        {
+            0 => throw FhirException.NotFound($"No {request.ResourceType} matches the criteria of the conditional patch."),
+            1 => matches[0],
+            _ => throw FhirException.PreconditionFailed($"The criteria match more than one {request.ResourceType}; a conditional patch needs exactly one."),
+        };
+    }
 
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var type = request.ResourceType!;
-        var id = request.Id!;
+        var id = request.Id ?? await ConditionalTargetAsync(request, cancellationToken);
         var patch = request.Patch ?? throw FhirException.BadRequest("A patch needs a JSON Patch document in the body.");
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {

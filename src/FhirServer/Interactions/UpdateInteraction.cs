@@ -4,14 +4,20 @@ using FhirMh.FhirServer.Storage;
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
-/// update (http.html#update), including update-as-create with a client-chosen id, and the
-/// version-aware update of http.html#concurrency through If-Match.
+/// update (http.html#update), including update-as-create with a client-chosen id, the
+/// version-aware update of http.html#concurrency through If-Match, and the conditional update
+/// of http.html#cond-update (<c>PUT Type?criteria</c>).
 /// </summary>
-internal sealed class UpdateInteraction(ResourceStore store)
+internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches conditional)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var resource = RequestBody.Require(request);
+        if (request.Id is null)
+        {
+            return await ConditionalAsync(request, resource, cancellationToken);
+        }
+
         if (string.IsNullOrEmpty(resource.Id))
         {
             throw FhirException.BadRequest(
@@ -24,7 +30,49 @@ internal sealed class UpdateInteraction(ResourceStore store)
                 $"The resource id '{resource.Id}' does not match the id '{request.Id}' in the URL.", $"{resource.TypeName}.id");
         }
 
-        var result = await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken);
+        return Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken));
+    }
+
+    private async Task<FhirResponse> ConditionalAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken)
+    {
+        var criteria = request.Parameters.Where(p => !Search.Parsing.SearchParser.OutputParameters.Contains(p.Key)).ToList();
+        await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
+        await conditional.LockAsync(resource.TypeName, criteria, cancellationToken);
+        var matches = await conditional.FindAsync(resource.TypeName, criteria, request.BaseUrl, 2, cancellationToken);
+        FhirResponse response;
+        switch (matches.Count)
+        {
+            case 0 when string.IsNullOrEmpty(resource.Id):
+                var created = await store.CreateAsync(resource, cancellationToken);
+                response = new FhirResponse(StatusCodes.Status201Created) { Version = created, Location = created.VersionPath, IsWrite = true };
+                break;
+            case 0:
+                response = Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken));
+                break;
+            case 1:
+                if (!string.IsNullOrEmpty(resource.Id) && resource.Id != matches[0])
+                {
+                    throw FhirException.BadRequest(
+                        $"The resource id '{resource.Id}' is not the id '{matches[0]}' of the {resource.TypeName} the criteria match.", $"{resource.TypeName}.id");
+                }
+
+                resource.Id = matches[0];
+                response = Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken));
+                break;
+            default:
+                throw FhirException.PreconditionFailed($"The criteria match more than one {resource.TypeName}; a conditional update needs exactly one.");
+        }
+
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return response;
+    }
+
+    private static FhirResponse Written(WriteResult result)
+    {
         var written = result.Version!;
         return new FhirResponse(result.IsCreated ? StatusCodes.Status201Created : StatusCodes.Status200OK)
         {

@@ -17,7 +17,7 @@ internal static class FhirEndpoints
                     route.Pattern,
                     [route.Method],
                     (HttpContext http, CancellationToken cancellationToken) => HandleAsync(http, route.Interaction, cancellationToken))
-                .WithName(route.Interaction.ToString())
+                .WithName($"{route.Method} {route.Pattern}")
                 .WithSummary(route.Summary);
         }
     }
@@ -40,21 +40,44 @@ internal static class FhirEndpoints
             : null;
         var patch = interaction is FhirInteraction.Patch ? await bodyReader.ReadPatchAsync(http.Request, cancellationToken) : null;
         var baseUrl = BaseUrl(http.Request);
-        var request = new FhirRequest(
-            interaction,
-            baseUrl,
-            type,
-            id,
-            resource,
-            ReadPreconditions(http.Request.Headers),
-            http.Request.Query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList())
+        var parameters = http.Request.Query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList();
+        if (http.Request.Method == HttpMethods.Post && interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem)
+        {
+            parameters.AddRange(await ReadSearchFormAsync(http.Request, cancellationToken));
+        }
+
+        var headers = http.Request.Headers;
+        var request = new FhirRequest(interaction, baseUrl, type, id, resource, ReadPreconditions(headers), parameters)
         {
             VersionId = routeValues["vid"] as string,
             Patch = patch,
+            IfNoneExist = headers["If-None-Exist"].ToString() is { Length: > 0 } ifNoneExist ? ifNoneExist : null,
+            IsStrictHandling = headers["Prefer"].Any(p => p is not null && p.Contains("handling=strict", StringComparison.OrdinalIgnoreCase)),
+            CompartmentType = routeValues["compartment"] as string,
         };
 
         var response = await http.RequestServices.GetRequiredService<FhirDispatcher>().DispatchAsync(request, cancellationToken);
         return new FhirResult(response, output, baseUrl);
+    }
+
+    /// <summary>POST _search carries its parameters as a form (http.html#search); they join those of the query.</summary>
+    private static async Task<IEnumerable<KeyValuePair<string, string>>> ReadSearchFormAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!request.HasFormContentType)
+        {
+            if (request.ContentLength is null or 0)
+            {
+                return [];
+            }
+
+            throw FhirException.Of(
+                StatusCodes.Status415UnsupportedMediaType,
+                Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported,
+                "POST _search takes its parameters as application/x-www-form-urlencoded.");
+        }
+
+        var form = await request.ReadFormAsync(cancellationToken);
+        return form.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty)));
     }
 
     private static Preconditions ReadPreconditions(IHeaderDictionary headers)

@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Search.Indexing;
 using Microsoft.EntityFrameworkCore;
 
 namespace FhirMh.FhirServer.Storage;
@@ -9,6 +10,20 @@ namespace FhirMh.FhirServer.Storage;
 internal abstract class FhirDbContext(DbContextOptions options) : DbContext(options)
 {
     public DbSet<ResourceRow> Resources => Set<ResourceRow>();
+
+    public DbSet<StringIndexRow> StringIndex => Set<StringIndexRow>();
+
+    public DbSet<TokenIndexRow> TokenIndex => Set<TokenIndexRow>();
+
+    public DbSet<DateIndexRow> DateIndex => Set<DateIndexRow>();
+
+    public DbSet<NumberIndexRow> NumberIndex => Set<NumberIndexRow>();
+
+    public DbSet<QuantityIndexRow> QuantityIndex => Set<QuantityIndexRow>();
+
+    public DbSet<ReferenceIndexRow> ReferenceIndex => Set<ReferenceIndexRow>();
+
+    public DbSet<UriIndexRow> UriIndex => Set<UriIndexRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -44,5 +59,7 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
 
         row.HasIndex(r => r.LastUpdated)
             .HasDatabaseName("ix_resources_last_updated");
+
+        SearchIndexModel.Configure(modelBuilder);
     }
 }

@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ namespace FhirMh.FhirServer.Storage;
     "Reliability",
     "CA1001",
     Justification = "The caller of BeginTransactionAsync owns and disposes the StoreTransaction; the field only marks it as open.")]
-internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers, WriteGate writeGate)
+internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers, WriteGate writeGate, SearchIndexer indexer)
 {
     /// <summary>
     /// How often a write without If-Match retries after losing a race: each round has one
@@ -212,6 +213,8 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             {
                 throw new StorageConflictException($"{type}/{id} changed while it was being written.");
             }
+
+            await DeleteIndexRowsAsync(current.RowId, cancellationToken);
         }
 
         db.Resources.Add(row);
@@ -232,13 +235,24 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         return new WriteResult(ToStored(row), IsCreated: row.Status == StatusCodes.Status201Created);
     }
 
+    /// <summary>Index rows belong to the current version only; a superseded version's go in the same transaction.</summary>
+    private Task<int> DeleteIndexRowsAsync(long rowId, CancellationToken cancellationToken) =>
+        db.Database.ExecuteSqlRawAsync(DeleteIndexRowsSql, [rowId], cancellationToken);
+
+    private static readonly string DeleteIndexRowsSql =
+        string.Concat(SearchIndexModel.Tables.Select(table => $"DELETE FROM {table} WHERE row_id = {{0}};"));
+
+    /// <summary>
+    /// The row of a new version, tracked together with its index rows so that one SaveChanges
+    /// writes both.
+    /// </summary>
     private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
     {
         var lastUpdated = Now();
         resource.Meta ??= new Meta();
         resource.Meta.VersionId = versionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         resource.Meta.LastUpdated = lastUpdated.ToDateTimeOffset();
-        return new ResourceRow
+        var row = new ResourceRow
         {
             ResourceType = resource.TypeName,
             ResourceId = resource.Id!,
@@ -250,6 +264,14 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             LastUpdated = lastUpdated,
             Json = serializers.ToJson(resource),
         };
+        var index = indexer.Extract(resource);
+        foreach (var indexRow in index)
+        {
+            indexRow.Row = row;
+        }
+
+        db.AddRange(index);
+        return row;
     }
 
     private ResourceRow Tombstone(string type, string id, int versionId) => new()

@@ -22,6 +22,311 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.DateIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<Instant>("End")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("end");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<Instant>("Start")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("start");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Start", "End")
+                        .HasDatabaseName("ix_date_range");
+
+                    b.ToTable("ix_date", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.NumberIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Value")
+                        .HasDatabaseName("ix_number_value");
+
+                    b.ToTable("ix_number", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.QuantityIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("CanonicalCode")
+                        .HasColumnType("text")
+                        .HasColumnName("canonical_code")
+                        .UseCollation("C");
+
+                    b.Property<double?>("CanonicalValue")
+                        .HasColumnType("double precision")
+                        .HasColumnName("canonical_value");
+
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("System")
+                        .HasColumnType("text")
+                        .HasColumnName("system")
+                        .UseCollation("C");
+
+                    b.Property<double>("Value")
+                        .HasColumnType("double precision")
+                        .HasColumnName("value");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Value")
+                        .HasDatabaseName("ix_quantity_value");
+
+                    b.HasIndex("ResourceType", "Param", "CanonicalCode", "CanonicalValue")
+                        .HasDatabaseName("ix_quantity_canonical");
+
+                    b.ToTable("ix_quantity", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ReferenceIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("IdentifierSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_system")
+                        .UseCollation("C");
+
+                    b.Property<string>("IdentifierValue")
+                        .HasColumnType("text")
+                        .HasColumnName("identifier_value")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("TargetId")
+                        .HasColumnType("text")
+                        .HasColumnName("target_id");
+
+                    b.Property<string>("TargetType")
+                        .HasColumnType("text")
+                        .HasColumnName("target_type");
+
+                    b.Property<string>("TargetVersion")
+                        .HasColumnType("text")
+                        .HasColumnName("target_version")
+                        .UseCollation("C");
+
+                    b.Property<string>("Url")
+                        .HasColumnType("text")
+                        .HasColumnName("url")
+                        .UseCollation("C");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Url")
+                        .HasDatabaseName("ix_reference_url");
+
+                    b.HasIndex("ResourceType", "Param", "TargetId", "TargetType")
+                        .HasDatabaseName("ix_reference_target");
+
+                    b.ToTable("ix_reference", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.StringIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("Exact")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("exact")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value")
+                        .UseCollation("C");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Value")
+                        .HasDatabaseName("ix_string_value");
+
+                    b.ToTable("ix_string", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.TokenIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("Code")
+                        .HasColumnType("text")
+                        .HasColumnName("code")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("System")
+                        .HasColumnType("text")
+                        .HasColumnName("system")
+                        .UseCollation("C");
+
+                    b.Property<string>("Text")
+                        .HasColumnType("text")
+                        .HasColumnName("text")
+                        .UseCollation("C");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Code", "System")
+                        .HasDatabaseName("ix_token_code");
+
+                    b.ToTable("ix_token", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.UriIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("value")
+                        .UseCollation("C");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Value")
+                        .HasDatabaseName("ix_uri_value");
+
+                    b.ToTable("ix_uri", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Storage.ResourceRow", b =>
                 {
                     b.Property<long>("RowId")
@@ -91,6 +396,83 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         .HasDatabaseName("ux_resources_version");
 
                     b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.DateIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.NumberIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.QuantityIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ReferenceIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.StringIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.TokenIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.UriIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
                 });
 #pragma warning restore 612, 618
         }

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search.Parsing;
+using FhirMh.FhirServer.Search.Sql;
+using FhirMh.FhirServer.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// The search behind conditional create, update, delete and patch (http.html#ccreate and
+/// following). Criteria are parsed strictly: an ignored parameter would widen the match.
+/// </summary>
+internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder builder, FhirDbContext db)
+{
+    /// <summary>Up to <paramref name="limit"/> ids of current resources of the type that match the criteria.</summary>
+    public async Task<List<string>> FindAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, string baseUrl, int limit, CancellationToken cancellationToken)
+    {
+        var search = parser.Parse([type], criteria, isStrict: true);
+        if (search.Criteria.Count == 0)
+        {
+            throw FhirException.BadRequest($"A conditional interaction on {type} needs search criteria; without them it would match every resource.");
+        }
+
+        return await builder.Matches([type], search.Criteria, baseUrl)
+            .OrderBy(r => r.RowId)
+            .Select(r => r.ResourceId)
+            .Take(limit)
+            .ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Serialises conditional writes with the same criteria until the enclosing transaction ends,
+    /// so two identical conditional creates cannot both see "no match" and both create. On
+    /// PostgreSQL this is a transaction-scoped advisory lock, which holds across server processes;
+    /// on SQLite the store transaction already holds the one write turn.
+    /// </summary>
+    public async Task LockAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return;
+        }
+
+        var normalized = type + "?" + string.Join('&', criteria.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value));
+        var key = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)), 0);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
+    }
+
+    /// <summary>Reads the criteria of an If-None-Exist header (a query string without the '?').</summary>
+    public static List<KeyValuePair<string, string>> ParseQuery(string query)
+    {
+        var parsed = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query.StartsWith('?') ? query : "?" + query);
+        return parsed.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList();
+    }
+}

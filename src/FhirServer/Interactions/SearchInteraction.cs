@@ -1,0 +1,148 @@
+using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search;
+using FhirMh.FhirServer.Search.Paging;
+using FhirMh.FhirServer.Search.Parsing;
+using FhirMh.FhirServer.Search.Sql;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// search at type, system and compartment level (http.html#search, search.html): a searchset
+/// Bundle with matches, then included resources, keyset paging links and, when asked, a total.
+/// </summary>
+internal sealed class SearchInteraction(
+    SearchParser parser,
+    SearchQueryBuilder builder,
+    CompartmentDefinitions compartments,
+    FhirDbContext db,
+    FhirSerializers serializers,
+    IOptions<SearchOptions> options)
+{
+    public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var types = TypesOf(request);
+        var search = parser.Parse(types, request.Parameters, request.IsStrictHandling);
+        var criteria = search.Criteria.ToList();
+        if (request.Interaction == FhirInteraction.SearchCompartment)
+        {
+            criteria.Add(compartments.Criterion(request.CompartmentType!, request.Id!, request.ResourceType!));
+        }
+
+        var matches = builder.Matches(types, criteria, request.BaseUrl);
+        var single = types.Count == 1 ? types[0] : null;
+        var order = new SortOrder(db, single, search.Sort);
+        SearchPageToken? page = null;
+        if (search.PageToken is { } token)
+        {
+            page = SearchPageToken.Decode(token) ?? throw FhirException.BadRequest($"'{token}' is not a page of this server's search results.", "_page");
+        }
+
+        var isBefore = page is { IsBefore: true };
+        var pageQuery = page is null ? matches : order.From(matches, page);
+        var rows = search.Count == 0
+            ? []
+            : await order.Apply(pageQuery, isBefore).Take(search.Count + 1).Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!)).ToListAsync(cancellationToken);
+        var hasMore = rows.Count > search.Count;
+        if (hasMore)
+        {
+            rows.RemoveAt(rows.Count - 1);
+        }
+
+        if (isBefore)
+        {
+            rows.Reverse();
+        }
+
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
+        if (search.Total != TotalMode.None)
+        {
+            // estimate is allowed to be exact (search.html#total).
+            bundle.Total = await matches.CountAsync(cancellationToken);
+        }
+
+        foreach (var row in rows)
+        {
+            bundle.Entry.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match));
+        }
+
+        var included = await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken);
+        foreach (var row in included)
+        {
+            bundle.Entry.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
+        }
+
+        if (search.Ignored.Count > 0)
+        {
+            // search.html#errors: parameters the server did not use are reported, not silently dropped.
+            var outcome = new OperationOutcome();
+            foreach (var ignored in search.Ignored)
+            {
+                outcome.Issue.Add(new OperationOutcome.IssueComponent
+                {
+                    Severity = OperationOutcome.IssueSeverity.Warning,
+                    Code = OperationOutcome.IssueType.NotSupported,
+                    Diagnostics = ignored + " It was ignored.",
+                });
+            }
+
+            bundle.Entry.Add(new Bundle.EntryComponent { Resource = outcome, Search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Outcome } });
+        }
+
+        var links = new SearchLinks(SelfPath(request), search);
+        bundle.Link.Add(links.Link("self", page is null ? null : search.PageToken));
+        if (rows.Count > 0)
+        {
+            if (hasMore || isBefore)
+            {
+                var keys = await order.KeysOfAsync(matches, rows[^1].RowId, cancellationToken);
+                bundle.Link.Add(links.Link("next", new SearchPageToken(IsBefore: false, rows[^1].RowId, keys).Encode()));
+            }
+
+            if (page is not null && (!isBefore || hasMore))
+            {
+                var keys = await order.KeysOfAsync(matches, rows[0].RowId, cancellationToken);
+                bundle.Link.Add(links.Link("previous", new SearchPageToken(IsBefore: true, rows[0].RowId, keys).Encode()));
+            }
+        }
+
+        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+    }
+
+    private static List<string> TypesOf(FhirRequest request)
+    {
+        if (request.ResourceType is { } type)
+        {
+            return [type];
+        }
+
+        var types = request.Parameters.Where(p => p.Key == "_type").SelectMany(p => p.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
+        foreach (var t in types)
+        {
+            if (!ModelInfo.IsKnownResource(t) || t is "Resource" or "DomainResource")
+            {
+                throw FhirException.BadRequest($"_type: '{t}' is not a FHIR R4 resource type.", "_type");
+            }
+        }
+
+        return types;
+    }
+
+    private static string SelfPath(FhirRequest request) => request.Interaction switch
+    {
+        FhirInteraction.SearchCompartment => $"{request.BaseUrl}/{request.CompartmentType}/{request.Id}/{request.ResourceType}",
+        FhirInteraction.SearchSystem => request.BaseUrl,
+        _ => $"{request.BaseUrl}/{request.ResourceType}",
+    };
+
+    private Bundle.EntryComponent Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) => new()
+    {
+        FullUrl = $"{baseUrl}/{row.ResourceType}/{row.ResourceId}",
+        Resource = serializers.ParseJson(row.Json),
+        Search = new Bundle.SearchComponent { Mode = mode },
+    };
+}

@@ -1,0 +1,81 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace FhirMh.FhirServer.Search.Indexing;
+
+/// <summary>The index tables in the EF Core model: one table per search parameter type.</summary>
+internal static class SearchIndexModel
+{
+    public static readonly Type[] RowTypes =
+    [
+        typeof(StringIndexRow), typeof(TokenIndexRow), typeof(DateIndexRow), typeof(NumberIndexRow),
+        typeof(QuantityIndexRow), typeof(ReferenceIndexRow), typeof(UriIndexRow),
+    ];
+
+    /// <summary>The table of each row type, also used by the raw delete of a superseded version's rows.</summary>
+    public static readonly IReadOnlyList<string> Tables =
+        ["ix_string", "ix_token", "ix_date", "ix_number", "ix_quantity", "ix_reference", "ix_uri"];
+
+    public static void Configure(ModelBuilder modelBuilder)
+    {
+        var strings = Table<StringIndexRow>(modelBuilder, "ix_string");
+        strings.Property(r => r.Value).HasColumnName("value");
+        strings.Property(r => r.Exact).HasColumnName("exact");
+        strings.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_string_value");
+
+        var tokens = Table<TokenIndexRow>(modelBuilder, "ix_token");
+        tokens.Property(r => r.System).HasColumnName("system");
+        tokens.Property(r => r.Code).HasColumnName("code");
+        tokens.Property(r => r.Text).HasColumnName("text");
+        tokens.HasIndex(r => new { r.ResourceType, r.Param, r.Code, r.System }).HasDatabaseName("ix_token_code");
+
+        var dates = Table<DateIndexRow>(modelBuilder, "ix_date");
+        dates.Property(r => r.Start).HasColumnName("start");
+        dates.Property(r => r.End).HasColumnName("end");
+        dates.HasIndex(r => new { r.ResourceType, r.Param, r.Start, r.End }).HasDatabaseName("ix_date_range");
+
+        var numbers = Table<NumberIndexRow>(modelBuilder, "ix_number");
+        numbers.Property(r => r.Value).HasColumnName("value");
+        numbers.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_number_value");
+
+        var quantities = Table<QuantityIndexRow>(modelBuilder, "ix_quantity");
+        quantities.Property(r => r.System).HasColumnName("system");
+        quantities.Property(r => r.Code).HasColumnName("code");
+        quantities.Property(r => r.Value).HasColumnName("value");
+        quantities.Property(r => r.CanonicalCode).HasColumnName("canonical_code");
+        quantities.Property(r => r.CanonicalValue).HasColumnName("canonical_value");
+        quantities.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_quantity_value");
+        quantities.HasIndex(r => new { r.ResourceType, r.Param, r.CanonicalCode, r.CanonicalValue }).HasDatabaseName("ix_quantity_canonical");
+
+        var references = Table<ReferenceIndexRow>(modelBuilder, "ix_reference");
+        references.Property(r => r.TargetType).HasColumnName("target_type");
+        references.Property(r => r.TargetId).HasColumnName("target_id");
+        references.Property(r => r.TargetVersion).HasColumnName("target_version");
+        references.Property(r => r.Url).HasColumnName("url");
+        references.Property(r => r.IdentifierSystem).HasColumnName("identifier_system");
+        references.Property(r => r.IdentifierValue).HasColumnName("identifier_value");
+
+        // Forward (Observation?subject=Patient/1) and reverse (_has, _revinclude) lookups both
+        // know the referring type and parameter, and the target id.
+        references.HasIndex(r => new { r.ResourceType, r.Param, r.TargetId, r.TargetType }).HasDatabaseName("ix_reference_target");
+        references.HasIndex(r => new { r.ResourceType, r.Param, r.Url }).HasDatabaseName("ix_reference_url");
+
+        var uris = Table<UriIndexRow>(modelBuilder, "ix_uri");
+        uris.Property(r => r.Value).HasColumnName("value");
+        uris.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_uri_value");
+    }
+
+    private static EntityTypeBuilder<T> Table<T>(ModelBuilder modelBuilder, string table)
+        where T : IndexRow
+    {
+        var entity = modelBuilder.Entity<T>();
+        entity.ToTable(table);
+        entity.HasKey(r => new { r.RowId, r.Param, r.Ordinal });
+        entity.Property(r => r.RowId).HasColumnName("row_id");
+        entity.Property(r => r.ResourceType).HasColumnName("resource_type").HasMaxLength(64);
+        entity.Property(r => r.Param).HasColumnName("param").HasMaxLength(64);
+        entity.Property(r => r.Ordinal).HasColumnName("ordinal");
+        entity.HasOne(r => r.Row).WithMany().HasForeignKey(r => r.RowId).OnDelete(DeleteBehavior.Cascade);
+        return entity;
+    }
+}

@@ -1,0 +1,41 @@
+using FhirMh.FhirServer.Search.Parameters;
+using Hl7.Fhir.FhirPath;
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Search.Indexing;
+
+/// <summary>
+/// Evaluates every search parameter of a resource's type on the resource and turns the values
+/// into index rows (ARCHITECTURE.md, Search). The resource is walked as one PocoNode shared by
+/// all parameters.
+/// </summary>
+internal sealed class SearchIndexer(SearchParameterRegistry parameters)
+{
+    public List<IndexRow> Extract(Resource resource)
+    {
+        var rows = new List<IndexRow>();
+        var node = resource.ToPocoNode(ModelInfo.ModelInspector);
+        var context = new FhirEvaluationContext();
+        foreach (var definition in parameters.For(resource.TypeName).Values)
+        {
+            if (definition.Paths.Count == 0)
+            {
+                continue;
+            }
+
+            var sink = new IndexRowSink(resource.TypeName, definition, rows);
+            foreach (var path in definition.Paths)
+            {
+                foreach (var value in path.Expression.Invoke([node], context))
+                {
+                    if (value.Poco is { } element)
+                    {
+                        sink.Add(element, path.TargetType);
+                    }
+                }
+            }
+        }
+
+        return rows;
+    }
+}

@@ -1,0 +1,19 @@
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Search.Parameters;
+
+/// <summary>A search parameter as it applies to one resource type (search.html#ptypes).</summary>
+internal sealed record SearchParameterDefinition(
+    string ResourceType,
+    string Code,
+    SearchParamType Type,
+    string? Url,
+    IReadOnlyList<string> Targets,
+    IReadOnlyList<IndexPath> Paths)
+{
+    /// <summary>True for <c>_id</c> and <c>_lastUpdated</c>, which are columns of the resources table, not index rows.</summary>
+    public bool IsResourceColumn => Code is "_id" or "_lastUpdated";
+
+    /// <summary>True when values are indexed on write (composite and special parameters are not).</summary>
+    public bool IsIndexed => Paths.Count > 0 || IsResourceColumn;
+}

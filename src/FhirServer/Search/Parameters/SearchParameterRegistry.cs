@@ -1,0 +1,172 @@
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
+using System.Text.RegularExpressions;
+using Hl7.Fhir.FhirPath;
+using Hl7.Fhir.Model;
+using Hl7.FhirPath;
+using Hl7.FhirPath.Expressions;
+
+namespace FhirMh.FhirServer.Search.Parameters;
+
+/// <summary>
+/// The R4 search parameters the SDK ships (ModelInfo.SearchParameters) plus the parameters
+/// every resource has (search.html#all), per resource type. A definition's expression covers
+/// many types (<c>Patient.name | Practitioner.name</c>); only the branches of the type at hand
+/// are compiled, once, when the type is first used.
+/// </summary>
+internal sealed partial class SearchParameterRegistry
+{
+    private static readonly FhirPathCompiler Compiler = new(new SymbolTable().AddStandardFP().AddFhirExtensions());
+
+    private static readonly ILookup<string, SearchParamDefinition> ByResource =
+        ModelInfo.SearchParameters.Where(p => p.Resource is not null).ToLookup(p => p.Resource!);
+
+    /// <summary>search.html#all: the parameters of every resource, with the FHIRPath of their values.</summary>
+    private static readonly (string Code, SearchParamType Type, string? Expression)[] Common =
+    [
+        ("_id", SearchParamType.Token, null),
+        ("_lastUpdated", SearchParamType.Date, null),
+        ("_tag", SearchParamType.Token, "meta.tag"),
+        ("_security", SearchParamType.Token, "meta.security"),
+        ("_profile", SearchParamType.Uri, "meta.profile"),
+        ("_source", SearchParamType.Uri, "meta.source"),
+    ];
+
+    private readonly ConcurrentDictionary<string, FrozenDictionary<string, SearchParameterDefinition>> _byType = new();
+
+    /// <summary>The parameters of <paramref name="resourceType"/>, by code.</summary>
+    public FrozenDictionary<string, SearchParameterDefinition> For(string resourceType) =>
+        _byType.GetOrAdd(resourceType, Build);
+
+    public SearchParameterDefinition? Find(string resourceType, string code) =>
+        For(resourceType).GetValueOrDefault(code);
+
+    private static FrozenDictionary<string, SearchParameterDefinition> Build(string resourceType)
+    {
+        var definitions = new Dictionary<string, SearchParameterDefinition>(StringComparer.Ordinal);
+        foreach (var (code, type, expression) in Common)
+        {
+            definitions[code] = new SearchParameterDefinition(
+                resourceType,
+                code,
+                type,
+                $"http://hl7.org/fhir/SearchParameter/Resource{code.Replace("_", "-", StringComparison.Ordinal)}",
+                [],
+                expression is null ? [] : [new IndexPath(expression, Compiler.Compile(expression), null)]);
+        }
+
+        foreach (var parameter in ByResource[resourceType])
+        {
+            if (parameter.Name is null || definitions.ContainsKey(parameter.Name))
+            {
+                continue;
+            }
+
+            var paths = parameter.Type is SearchParamType.Composite or SearchParamType.Special || parameter.Expression is null
+                ? []
+                : CompileBranches(resourceType, parameter.Expression);
+            definitions[parameter.Name] = new SearchParameterDefinition(
+                resourceType,
+                parameter.Name,
+                parameter.Type,
+                parameter.Url,
+                parameter.Target?.Select(t => t.ToString()).ToArray() ?? [],
+                paths);
+        }
+
+        return definitions.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>Compiles the branches of <paramref name="expression"/> that start at <paramref name="resourceType"/>.</summary>
+    internal static List<IndexPath> CompileBranches(string resourceType, string expression)
+    {
+        var paths = new List<IndexPath>();
+        foreach (var branch in TopLevelBranches(expression))
+        {
+            var text = branch;
+            while (text.StartsWith('(') && text.EndsWith(')') && TopLevelBranches(text[1..^1]).Count == 1 && Balanced(text[1..^1]))
+            {
+                text = text[1..^1].Trim();
+            }
+
+            var head = HeadPattern().Match(text);
+            if (!head.Success || (head.Groups[1].Value != resourceType && head.Groups[1].Value is not ("Resource" or "DomainResource")))
+            {
+                continue;
+            }
+
+            // resolve() needs the referenced resource; the type test it serves is applied to the
+            // reference itself when it is indexed (e.g. Observation.subject.where(resolve() is Patient)).
+            string? targetType = null;
+            var resolve = ResolveIsPattern().Match(text);
+            if (resolve.Success)
+            {
+                targetType = resolve.Groups[1].Value;
+                text = ResolveIsPattern().Replace(text, string.Empty);
+            }
+
+            if (text.StartsWith("Resource.", StringComparison.Ordinal) || text.StartsWith("DomainResource.", StringComparison.Ordinal))
+            {
+                text = text[(text.IndexOf('.', StringComparison.Ordinal) + 1)..];
+            }
+
+            paths.Add(new IndexPath(text, Compiler.Compile(text), targetType));
+        }
+
+        return paths;
+    }
+
+    /// <summary>Splits on <c>|</c> outside parentheses and quotes.</summary>
+    private static List<string> TopLevelBranches(string expression)
+    {
+        var branches = new List<string>();
+        var depth = 0;
+        var inQuote = false;
+        var start = 0;
+        for (var i = 0; i < expression.Length; i++)
+        {
+            var c = expression[i];
+            if (c == '\'' && (i == 0 || expression[i - 1] != '\\'))
+            {
+                inQuote = !inQuote;
+            }
+            else if (!inQuote && c == '(')
+            {
+                depth++;
+            }
+            else if (!inQuote && c == ')')
+            {
+                depth--;
+            }
+            else if (!inQuote && depth == 0 && c == '|')
+            {
+                branches.Add(expression[start..i].Trim());
+                start = i + 1;
+            }
+        }
+
+        branches.Add(expression[start..].Trim());
+        return branches;
+    }
+
+    private static bool Balanced(string text)
+    {
+        var depth = 0;
+        foreach (var c in text)
+        {
+            depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+            if (depth < 0)
+            {
+                return false;
+            }
+        }
+
+        return depth == 0;
+    }
+
+    [GeneratedRegex(@"^\(?([A-Za-z]+)[\.\s]")]
+    private static partial Regex HeadPattern();
+
+    [GeneratedRegex(@"\.where\(resolve\(\) is ([A-Za-z]+)\)")]
+    private static partial Regex ResolveIsPattern();
+}

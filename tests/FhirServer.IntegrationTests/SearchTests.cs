@@ -1,0 +1,391 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace FhirMh.FhirServer.IntegrationTests;
+
+/// <summary>
+/// search (search.html) through the HTTP pipeline. Every test makes its own data under a unique
+/// tag or name and asserts on the ids it made, so tests share one database safely.
+/// </summary>
+public abstract class SearchTests(StorageFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+    private readonly string _unique = Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task String_DefaultMatch_IsCaseAndAccentInsensitivePrefix()
+    {
+        var id = await CreateAsync(Patient(family: $"Müller{_unique}"));
+
+        Assert.Equal([id], await IdsAsync($"Patient?family=MULLER{_unique}"));
+        Assert.Equal([id], await IdsAsync($"Patient?name=mull"+ "er" + _unique[..4]));
+        Assert.Empty(await IdsAsync($"Patient?family:exact=Muller{_unique}"));
+        Assert.Equal([id], await IdsAsync($"Patient?family:exact=Müller{_unique}"));
+        Assert.Equal([id], await IdsAsync($"Patient?family:contains={_unique[2..8]}"));
+    }
+
+    [Fact]
+    public async Task Token_SystemAndCodeForms_FollowSearchSpec()
+    {
+        var withSystem = await CreateAsync(Patient(identifier: ("http://example.org/mrn", $"A{_unique}")));
+        var withoutSystem = await CreateAsync(Patient(identifier: (null, $"A{_unique}")));
+
+        Assert.Equal([withSystem], await IdsAsync($"Patient?identifier=http://example.org/mrn|A{_unique}"));
+        Assert.Equal([withoutSystem], await IdsAsync($"Patient?identifier=|A{_unique}"));
+        Assert.Equal([withSystem, withoutSystem], await IdsAsync($"Patient?identifier=A{_unique}"));
+        Assert.Contains(withSystem, await IdsAsync($"Patient?identifier=http://example.org/mrn|&_tag={_unique}&_count=1000"));
+        Assert.Empty(await IdsAsync($"Patient?identifier=http://example.org/other|A{_unique}"));
+    }
+
+    [Fact]
+    public async Task Token_Not_MatchesResourcesWithoutTheCode()
+    {
+        var female = await CreateAsync(Patient(gender: "female"));
+        var male = await CreateAsync(Patient(gender: "male"));
+        var none = await CreateAsync(Patient());
+
+        Assert.Equal([male, none], await IdsAsync($"Patient?_tag={_unique}&gender:not=female"));
+        Assert.Equal([female], await IdsAsync($"Patient?_tag={_unique}&gender=female"));
+    }
+
+    [Theory]
+    [InlineData("1980", true)]
+    [InlineData("1980-02", true)]
+    [InlineData("1980-02-14", true)]
+    [InlineData("1980-02-15", false)]
+    [InlineData("ge1980-02-14", true)]
+    [InlineData("gt1980-02-14", false)]
+    [InlineData("lt1980-02-15", true)]
+    [InlineData("le1980-02-13", false)]
+    [InlineData("sa1980-02-13", true)]
+    [InlineData("eb1980-02-14", false)]
+    [InlineData("ne1980-02-14", false)]
+    public async Task Date_PrecisionAndPrefixes_CompareRanges(string value, bool isMatch)
+    {
+        // A day is the range [1980-02-14, 1980-02-15) (search.html#date).
+        var id = await CreateAsync(Patient(birthDate: "1980-02-14"));
+
+        var ids = await IdsAsync($"Patient?_tag={_unique}&birthdate={value}");
+
+        Assert.Equal(isMatch ? [id] : [], ids);
+    }
+
+    [Fact]
+    public async Task Date_WithTimeZone_ComparesInstants()
+    {
+        // 23:30 at -05:00 is 04:30 the next day in UTC.
+        var id = await CreateAsync(Observation(effective: "2020-01-01T23:30:00-05:00"));
+
+        Assert.Equal([id], await IdsAsync($"Observation?_tag={_unique}&date=ge2020-01-02T04:00:00Z"));
+        Assert.Empty(await IdsAsync($"Observation?_tag={_unique}&date=gt2020-01-02T05:00:00Z"));
+        Assert.Equal([id], await IdsAsync($"Observation?_tag={_unique}&date=2020-01-01T23:30:00-05:00"));
+    }
+
+    [Fact]
+    public async Task Quantity_InCanonicalUnits_MatchesMilligramsAsGrams()
+    {
+        var id = await CreateAsync(Observation(quantity: (5, "mg")));
+
+        Assert.Equal([id], await IdsAsync($"Observation?_tag={_unique}&value-quantity=5|http://unitsofmeasure.org|mg"));
+        Assert.Equal([id], await IdsAsync($"Observation?_tag={_unique}&value-quantity=0.005|http://unitsofmeasure.org|g"));
+        Assert.Empty(await IdsAsync($"Observation?_tag={_unique}&value-quantity=5|http://unitsofmeasure.org|g"));
+        Assert.Equal([id], await IdsAsync($"Observation?_tag={_unique}&value-quantity=gt4|http://unitsofmeasure.org|mg"));
+    }
+
+    [Fact]
+    public async Task Missing_AndSort_PutResourcesWithoutValueLast()
+    {
+        var old = await CreateAsync(Patient(birthDate: "1950-01-01"));
+        var none = await CreateAsync(Patient());
+        var young = await CreateAsync(Patient(birthDate: "2000-01-01"));
+
+        Assert.Equal([none], await IdsAsync($"Patient?_tag={_unique}&birthdate:missing=true"));
+        Assert.Equal([old, young], await IdsAsync($"Patient?_tag={_unique}&birthdate:missing=false"));
+        Assert.Equal([old, young, none], await IdsAsync($"Patient?_tag={_unique}&_sort=birthdate"));
+        Assert.Equal([young, old, none], await IdsAsync($"Patient?_tag={_unique}&_sort=-birthdate"));
+    }
+
+    [Fact]
+    public async Task Reference_Forms_MatchTheTarget()
+    {
+        var patient = await CreateAsync(Patient());
+        var observation = await CreateAsync(Observation(subject: $"Patient/{patient}"));
+
+        Assert.Equal([observation], await IdsAsync($"Observation?subject=Patient/{patient}"));
+        Assert.Equal([observation], await IdsAsync($"Observation?subject={patient}"));
+        Assert.Equal([observation], await IdsAsync($"Observation?subject:Patient={patient}"));
+        Assert.Equal([observation], await IdsAsync($"Observation?patient={patient}"));
+        Assert.Empty(await IdsAsync($"Observation?subject:Group={patient}"));
+    }
+
+    [Fact]
+    public async Task Chain_TwoLevels_FollowsReferences()
+    {
+        var organization = await CreateAsync(new JsonObject { ["resourceType"] = "Organization", ["name"] = $"Clinic{_unique}" });
+        var patient = await CreateAsync(Patient(organization: $"Organization/{organization}"));
+        var observation = await CreateAsync(Observation(subject: $"Patient/{patient}"));
+        await CreateAsync(Observation(subject: $"Patient/{await CreateAsync(Patient())}"));
+
+        Assert.Equal([observation], await IdsAsync($"Observation?subject:Patient.organization.name=clinic{_unique}"));
+        Assert.Equal([observation], await IdsAsync($"Observation?subject.organization.name=clinic{_unique}"));
+        Assert.Empty(await IdsAsync($"Observation?subject:Patient.organization.name=other{_unique}"));
+    }
+
+    [Fact]
+    public async Task Has_Nested_FindsPatientsThroughReverseChains()
+    {
+        var patient = await CreateAsync(Patient());
+        var other = await CreateAsync(Patient());
+        var observation = await CreateAsync(Observation(subject: $"Patient/{patient}", code: "44261-6"));
+        await CreateAsync(Observation(subject: $"Patient/{other}", code: "70274-6"));
+        await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "DiagnosticReport",
+            ["status"] = "final",
+            ["code"] = new JsonObject { ["text"] = "PHQ-9" },
+            ["result"] = new JsonArray(new JsonObject { ["reference"] = $"Observation/{observation}" }),
+        });
+
+        Assert.Equal([patient], await IdsAsync($"Patient?_tag={_unique}&_has:Observation:subject:code=http://loinc.org|44261-6"));
+        Assert.Equal([patient], await IdsAsync($"Patient?_tag={_unique}&_has:Observation:subject:_has:DiagnosticReport:result:status=final"));
+        Assert.Empty(await IdsAsync($"Patient?_tag={_unique}&_has:Observation:subject:_has:DiagnosticReport:result:status=preliminary"));
+    }
+
+    [Fact]
+    public async Task Include_WithIterate_AddsReferencedResources()
+    {
+        var organization = await CreateAsync(new JsonObject { ["resourceType"] = "Organization", ["name"] = "Clinic" });
+        var patient = await CreateAsync(Patient(organization: $"Organization/{organization}"));
+        var observation = await CreateAsync(Observation(subject: $"Patient/{patient}"));
+
+        var bundle = await SearchAsync($"Observation?_id={observation}&_include=Observation:subject&_include:iterate=Patient:organization");
+        var revinclude = await SearchAsync($"Patient?_id={patient}&_revinclude=Observation:subject");
+
+        Assert.Equal([observation], Entries(bundle, "match"));
+        Assert.Equal([patient, organization], Entries(bundle, "include"));
+        Assert.Equal([observation], Entries(revinclude, "include"));
+    }
+
+    [Fact]
+    public async Task Paging_WhileAnotherClientInserts_ReturnsEveryResourceOnce()
+    {
+        var created = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            created.Add(await CreateAsync(Patient()));
+        }
+
+        var seen = new List<string>();
+        var bundle = await SearchAsync($"Patient?_tag={_unique}&_count=2");
+        created.Add(await CreateAsync(Patient())); // written between page 1 and page 2
+        while (true)
+        {
+            seen.AddRange(Entries(bundle, "match"));
+            var next = bundle["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == "next");
+            if (next is null)
+            {
+                break;
+            }
+
+            bundle = await SearchAsync(new Uri((string)next["url"]!).PathAndQuery["/fhir/".Length..]);
+        }
+
+        Assert.Equal(created, seen);
+    }
+
+    [Fact]
+    public async Task Paging_Sorted_PreviousLinkReturnsTheEarlierPage()
+    {
+        for (var year = 1990; year < 1995; year++)
+        {
+            await CreateAsync(Patient(birthDate: $"{year}-06-01"));
+        }
+
+        var first = await SearchAsync($"Patient?_tag={_unique}&_sort=-birthdate&_count=2");
+        var second = await SearchAsync(Link(first, "next"));
+        var back = await SearchAsync(Link(second, "previous"));
+
+        Assert.Equal(Entries(first, "match"), Entries(back, "match"));
+        Assert.Equal(2, Entries(second, "match").Count);
+        Assert.Empty(Entries(first, "match").Intersect(Entries(second, "match")));
+    }
+
+    [Fact]
+    public async Task UnknownParameter_Lenient_IsReportedAndLeftOutOfSelf()
+    {
+        var id = await CreateAsync(Patient());
+
+        var bundle = await SearchAsync($"Patient?_tag={_unique}&shoe-size=42");
+
+        Assert.Equal([id], Entries(bundle, "match"));
+        Assert.Single(bundle["entry"]!.AsArray(), e => (string?)e!["search"]!["mode"] == "outcome");
+        Assert.DoesNotContain("shoe-size", Link(bundle, "self"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnknownParameter_Strict_Returns400()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/fhir/Patient?shoe-size=42");
+        request.Headers.Add("Prefer", "handling=strict");
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("shoe-size", (string?)(await response.SingleIssueAsync())["expression"]![0]);
+    }
+
+    [Fact]
+    public async Task BadValue_Returns400NamingTheParameter()
+    {
+        using var response = await _client.GetAsync("/fhir/Patient?birthdate=yesterday");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("birthdate", (string?)(await response.SingleIssueAsync())["expression"]![0]);
+    }
+
+    [Fact]
+    public async Task PostSearch_WithForm_MatchesLikeGet()
+    {
+        var id = await CreateAsync(Patient(gender: "other"));
+
+        using var response = await _client.PostAsync("/fhir/Patient/_search", new FormUrlEncodedContent([new("_tag", _unique), new("gender", "other")]));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([id], Entries(await response.BodyAsync(), "match"));
+    }
+
+    [Fact]
+    public async Task SystemSearch_WithTypes_AndTotal()
+    {
+        var patient = await CreateAsync(Patient());
+        var observation = await CreateAsync(Observation());
+
+        var bundle = await SearchAsync($"?_type=Patient,Observation&_tag={_unique}&_total=accurate");
+
+        Assert.Equal(2, (int?)bundle["total"]);
+        Assert.Equal([patient, observation], Entries(bundle, "match"));
+    }
+
+    [Fact]
+    public async Task CompartmentSearch_ReturnsThePatientsObservations()
+    {
+        var patient = await CreateAsync(Patient());
+        var observation = await CreateAsync(Observation(subject: $"Patient/{patient}"));
+        await CreateAsync(Observation(subject: $"Patient/{await CreateAsync(Patient())}"));
+
+        Assert.Equal([observation], Entries(await SearchAsync($"Patient/{patient}/Observation"), "match"));
+    }
+
+    [Fact]
+    public async Task Update_ChangesWhatSearchFinds()
+    {
+        var id = await CreateAsync(Patient(family: $"Before{_unique}"));
+        var updated = Patient(family: $"After{_unique}");
+        updated["id"] = id;
+        using var put = await _client.PutAsync($"/fhir/Patient/{id}", Fhir.Json(updated));
+        using var delete = await _client.DeleteAsync($"/fhir/Patient/{await CreateAsync(Patient(family: $"After{_unique}"))}");
+
+        Assert.Empty(await IdsAsync($"Patient?family=before{_unique}"));
+        Assert.Equal([id], await IdsAsync($"Patient?family=after{_unique}"));
+    }
+
+    private JsonObject Patient(string? family = null, string? gender = null, string? birthDate = null, (string? System, string Value)? identifier = null, string? organization = null)
+    {
+        var patient = new JsonObject { ["resourceType"] = "Patient", ["meta"] = Tagged() };
+        if (family is not null)
+        {
+            patient["name"] = new JsonArray(new JsonObject { ["family"] = family });
+        }
+
+        if (gender is not null)
+        {
+            patient["gender"] = gender;
+        }
+
+        if (birthDate is not null)
+        {
+            patient["birthDate"] = birthDate;
+        }
+
+        if (identifier is { } i)
+        {
+            var value = new JsonObject { ["value"] = i.Value };
+            if (i.System is not null)
+            {
+                value["system"] = i.System;
+            }
+
+            patient["identifier"] = new JsonArray(value);
+        }
+
+        if (organization is not null)
+        {
+            patient["managingOrganization"] = new JsonObject { ["reference"] = organization };
+        }
+
+        return patient;
+    }
+
+    private JsonObject Observation(string? subject = null, string code = "44261-6", string? effective = null, (decimal Value, string Unit)? quantity = null)
+    {
+        var observation = new JsonObject
+        {
+            ["resourceType"] = "Observation",
+            ["meta"] = Tagged(),
+            ["status"] = "final",
+            ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = code }) },
+        };
+        if (subject is not null)
+        {
+            observation["subject"] = new JsonObject { ["reference"] = subject };
+        }
+
+        if (effective is not null)
+        {
+            observation["effectiveDateTime"] = effective;
+        }
+
+        if (quantity is { } q)
+        {
+            observation["valueQuantity"] = new JsonObject { ["value"] = q.Value, ["unit"] = q.Unit, ["system"] = "http://unitsofmeasure.org", ["code"] = q.Unit };
+        }
+
+        return observation;
+    }
+
+    private JsonObject Tagged() => new() { ["tag"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/test-run", ["code"] = _unique }) };
+
+    private async Task<string> CreateAsync(JsonObject resource)
+    {
+        using var response = await _client.PostAsync($"/fhir/{(string)resource["resourceType"]!}", Fhir.Json(resource));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.BodyAsync()).Id();
+    }
+
+    private async Task<JsonObject> SearchAsync(string relative)
+    {
+        using var response = await _client.GetAsync("/fhir/" + relative);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bundle = await response.BodyAsync();
+        Assert.Equal("searchset", (string?)bundle["type"]);
+        return bundle;
+    }
+
+    private async Task<List<string>> IdsAsync(string relative) => Entries(await SearchAsync(relative), "match");
+
+    private static List<string> Entries(JsonObject bundle, string mode) =>
+        (bundle["entry"]?.AsArray() ?? [])
+            .Where(e => (string?)e!["search"]!["mode"] == mode)
+            .Select(e => (string)e!["resource"]!["id"]!)
+            .ToList();
+
+    private static string Link(JsonObject bundle, string relation)
+    {
+        var url = (string)bundle["link"]!.AsArray().Single(l => (string?)l!["relation"] == relation)!["url"]!;
+        return new Uri(url).PathAndQuery["/fhir/".Length..];
+    }
+}
+
+public sealed class SqliteSearchTests(SqliteFixture fixture) : SearchTests(fixture), IClassFixture<SqliteFixture>;
+
+public sealed class PostgresSearchTests(PostgresFixture fixture) : SearchTests(fixture), IClassFixture<PostgresFixture>;
