@@ -205,7 +205,7 @@ public abstract class ErrorTests(StorageFixture fixture)
     public async Task Request_UnmappedPathOrMethod_Returns404Or405Outcome()
     {
         using var unknownPath = await _client.GetAsync("/fhir/Patient/1/_history/1/extra");
-        using var unsupportedMethod = await _client.PutAsync("/fhir/Patient", Fhir.Json("{}"));
+        using var unsupportedMethod = await _client.PutAsync("/fhir/Patient/1/_history", Fhir.Json("{}"));
 
         Assert.Equal(HttpStatusCode.NotFound, unknownPath.StatusCode);
         Assert.Equal("not-found", (string?)(await unknownPath.SingleIssueAsync())["code"]);

@@ -24,7 +24,7 @@ public abstract class ServerTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Metadata_ClaimsNoSearchButJsonPatch()
+    public async Task Metadata_ClaimsSearchConditionalWritesAndJsonPatch()
     {
         using var response = await _client.GetAsync("/fhir/metadata");
 
@@ -32,9 +32,12 @@ public abstract class ServerTests(StorageFixture fixture)
         Assert.Equal("application/json-patch+json", (string?)statement["patchFormat"]![0]);
         var patient = PatientResource(statement);
         var codes = patient["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
-        Assert.DoesNotContain("search-type", codes);
+        Assert.Contains("search-type", codes);
         Assert.Contains("patch", codes);
-        Assert.Equal("not-supported", (string?)patient["conditionalDelete"]);
+        Assert.Equal("single", (string?)patient["conditionalDelete"]);
+        Assert.True((bool?)patient["conditionalCreate"]);
+        var birthdate = patient["searchParam"]!.AsArray().Single(p => (string?)p!["name"] == "birthdate")!;
+        Assert.Equal("date", (string?)birthdate["type"]);
     }
 
     [Fact]
@@ -56,6 +59,7 @@ public abstract class ServerTests(StorageFixture fixture)
                 "create" => await _client.PostAsync("/fhir/Patient", Fhir.Json(Fhir.Patient("Capable"))),
                 "patch" => await _client.PatchAsync($"/fhir/Patient/{id}", new StringContent("""[{"op":"add","path":"/active","value":true}]""", System.Text.Encoding.UTF8, "application/json-patch+json")),
                 "delete" => await _client.DeleteAsync("/fhir/Patient/" + (await _client.CreatePatientAsync("Capable")).Id()),
+                "search-type" => await _client.GetAsync($"/fhir/Patient?_id={id}"),
                 _ => throw new Xunit.Sdk.XunitException($"The CapabilityStatement claims '{code}', which this test does not know how to call."),
             };
             Assert.True(response.IsSuccessStatusCode, $"{code} answered {response.StatusCode}");
