@@ -8,7 +8,9 @@ internal sealed class CreateInteraction(ResourceStore store)
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var resource = RequestBody.Require(request);
-        var created = await store.CreateAsync(resource, cancellationToken);
+        var created = request.AssignedId is { } id
+            ? await store.CreateAsync(resource, id, cancellationToken)
+            : await store.CreateAsync(resource, cancellationToken);
         return new FhirResponse(StatusCodes.Status201Created)
         {
             Version = created,

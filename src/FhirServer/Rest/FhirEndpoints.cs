@@ -51,6 +51,7 @@ internal static class FhirEndpoints
         {
             VersionId = routeValues["vid"] as string,
             Patch = patch,
+            PreferReturn = output.PreferReturn,
         };
 
         var response = await http.RequestServices.GetRequiredService<FhirDispatcher>().DispatchAsync(request, cancellationToken);
@@ -59,24 +60,9 @@ internal static class FhirEndpoints
 
     private static Preconditions ReadPreconditions(IHeaderDictionary headers)
     {
-        var ifMatch = headers.IfMatch.ToString();
-        ETagCondition? ifMatchCondition = null;
-        if (ifMatch.Length > 0 && !ETagCondition.TryParse(ifMatch, out ifMatchCondition))
-        {
-            throw FhirException.BadRequest($"If-Match must be * or version ETags such as W/\"3\", not '{ifMatch}'.", "If-Match");
-        }
-
-        // A tag that is not one of ours can never match; its presence still decides (RFC 9110 13.1.2).
-        var ifNoneMatch = headers.IfNoneMatch.ToString();
-        ETagCondition? ifNoneMatchCondition = null;
-        if (ifNoneMatch.Length > 0)
-        {
-            _ = ETagCondition.TryParse(ifNoneMatch, out ifNoneMatchCondition);
-        }
-
         Instant? ifModifiedSince = HeaderUtilities.TryParseDate(headers.IfModifiedSince.ToString(), out var date)
             ? Instant.FromDateTimeOffset(date)
             : null; // An invalid HTTP date is ignored (RFC 9110 13.1.3).
-        return new Preconditions(ifMatchCondition, ifNoneMatchCondition, ifModifiedSince);
+        return Preconditions.Parse(headers.IfMatch.ToString(), headers.IfNoneMatch.ToString(), ifModifiedSince);
     }
 }
