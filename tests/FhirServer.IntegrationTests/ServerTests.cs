@@ -20,7 +20,8 @@ public abstract class ServerTests(StorageFixture fixture)
         var resources = statement["rest"]![0]!["resource"]!.AsArray();
         Assert.Equal(Hl7.Fhir.Model.ModelInfo.SupportedResources.Count, resources.Count);
         Assert.Contains(resources, r => (string?)r!["type"] == "QuestionnaireResponse");
-        Assert.Equal("history-system", (string?)statement["rest"]![0]!["interaction"]![0]!["code"]);
+        var systemCodes = statement["rest"]![0]!["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        Assert.Equal(["transaction", "batch", "history-system"], systemCodes);
     }
 
     [Fact]
@@ -38,10 +39,14 @@ public abstract class ServerTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Metadata_EveryClaimedPatientInteractionAnswersOnItsRoute()
+    public async Task Metadata_EveryClaimedPatientAndSystemInteractionAnswersOnItsRoute()
     {
         using var metadata = await _client.GetAsync("/fhir/metadata");
-        var codes = PatientResource(await metadata.BodyAsync())["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        var statement = await metadata.BodyAsync();
+        var codes = PatientResource(statement)["interaction"]!.AsArray()
+            .Concat(statement["rest"]![0]!["interaction"]!.AsArray())
+            .Select(i => (string)i!["code"]!)
+            .ToList();
         var id = (await _client.CreatePatientAsync("Capable")).Id();
 
         foreach (var code in codes)
@@ -56,6 +61,9 @@ public abstract class ServerTests(StorageFixture fixture)
                 "create" => await _client.PostAsync("/fhir/Patient", Fhir.Json(Fhir.Patient("Capable"))),
                 "patch" => await _client.PatchAsync($"/fhir/Patient/{id}", new StringContent("""[{"op":"add","path":"/active","value":true}]""", System.Text.Encoding.UTF8, "application/json-patch+json")),
                 "delete" => await _client.DeleteAsync("/fhir/Patient/" + (await _client.CreatePatientAsync("Capable")).Id()),
+                "history-system" => await _client.GetAsync("/fhir/_history?_count=1"),
+                "transaction" => await _client.PostBundleAsync(BundleJson.Of("transaction", BundleJson.Entry("POST", "Patient", Fhir.Patient("Capable")))),
+                "batch" => await _client.PostBundleAsync(BundleJson.Of("batch", BundleJson.Entry("GET", $"Patient/{id}"))),
                 _ => throw new Xunit.Sdk.XunitException($"The CapabilityStatement claims '{code}', which this test does not know how to call."),
             };
             Assert.True(response.IsSuccessStatusCode, $"{code} answered {response.StatusCode}");
@@ -93,6 +101,7 @@ public abstract class ServerTests(StorageFixture fixture)
         Assert.True(paths.ContainsKey("/fhir/{type}/{id}"));
         Assert.True(paths.ContainsKey("/fhir/{type}/{id}/_history/{vid}"));
         Assert.True(paths.ContainsKey("/fhir/metadata"));
+        Assert.True(paths.ContainsKey("/fhir"));
     }
 
     private static JsonObject PatientResource(JsonObject statement) =>

@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
@@ -37,6 +38,14 @@ internal static class FhirServerServices
         services.AddScoped<DeleteInteraction>();
         services.AddScoped<HistoryInteraction>();
         services.AddScoped<CapabilitiesInteraction>();
+        services.AddScoped<BundleInteraction>();
+        services.AddScoped<TransactionInteraction>();
+        services.AddScoped<BatchInteraction>();
+        services.AddScoped<ReferenceResolver>();
+        services.AddSingleton<EntryResponses>();
+
+        // Until search exists every conditional reference is refused; search replaces this registration.
+        services.TryAddScoped<IConditionalReferenceResolver, SearchlessConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddExceptionHandler<FhirExceptionHandler>();

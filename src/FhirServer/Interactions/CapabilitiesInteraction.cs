@@ -38,9 +38,11 @@ internal sealed class CapabilitiesInteraction(IClock clock)
                 ConditionalUpdate = false,
                 ConditionalDelete = CapabilityStatement.ConditionalDeleteStatus.NotSupported,
             }).ToList(),
-            Interaction = implemented.Contains(FhirInteraction.HistorySystem)
-                ? [new CapabilityStatement.SystemInteractionComponent { Code = CapabilityStatement.SystemRestfulInteraction.HistorySystem }]
-                : [],
+            Interaction = implemented
+                .SelectMany(SystemInteractionCodes)
+                .Order()
+                .Select(code => new CapabilityStatement.SystemInteractionComponent { Code = code })
+                .ToList(),
         };
 
         var statement = new CapabilityStatement
@@ -57,6 +59,14 @@ internal sealed class CapabilitiesInteraction(IClock clock)
         };
         return Task.FromResult(FhirResponse.Of(StatusCodes.Status200OK, statement));
     }
+
+    private static IEnumerable<CapabilityStatement.SystemRestfulInteraction> SystemInteractionCodes(FhirInteraction interaction) => interaction switch
+    {
+        FhirInteraction.HistorySystem => [CapabilityStatement.SystemRestfulInteraction.HistorySystem],
+        FhirInteraction.BatchOrTransaction =>
+            [CapabilityStatement.SystemRestfulInteraction.Transaction, CapabilityStatement.SystemRestfulInteraction.Batch],
+        _ => [],
+    };
 
     private static CapabilityStatement.TypeRestfulInteraction? TypeInteractionCode(FhirInteraction interaction) => interaction switch
     {

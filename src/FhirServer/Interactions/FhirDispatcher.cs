@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
+using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Rest;
 using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
-/// The one point every interaction passes through, from the HTTP endpoints and (later) from
-/// each Bundle entry: where access control, audit and registry hooks attach.
+/// The one point every interaction passes through, from the HTTP endpoints and from each entry
+/// of a batch or transaction: where access control, audit and registry hooks attach.
 /// </summary>
 internal sealed partial class FhirDispatcher(
     ReadInteraction read,
@@ -16,7 +17,8 @@ internal sealed partial class FhirDispatcher(
     PatchInteraction patch,
     DeleteInteraction delete,
     HistoryInteraction history,
-    CapabilitiesInteraction capabilities)
+    CapabilitiesInteraction capabilities,
+    BundleInteraction bundles)
 {
     public Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -32,6 +34,7 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.HistoryInstance or FhirInteraction.HistoryType or FhirInteraction.HistorySystem =>
                 history.HandleAsync(request, cancellationToken),
             FhirInteraction.Capabilities => capabilities.HandleAsync(request),
+            FhirInteraction.BatchOrTransaction => bundles.HandleAsync(request, this, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
         };
     }

@@ -13,4 +13,10 @@ internal enum FhirInteraction
     Create,
     HistorySystem,
     Capabilities,
+
+    /// <summary>
+    /// A POST of a Bundle to the base: batch or transaction by <c>Bundle.type</c>, so the
+    /// CapabilityStatement claims both (http.html#transaction).
+    /// </summary>
+    BatchOrTransaction,
 }

@@ -35,7 +35,7 @@ internal static class FhirEndpoints
         // Address first: a body sent to an unknown type is a 404, not a parse error.
         FhirDispatcher.CheckAddress(type, id);
         var bodyReader = http.RequestServices.GetRequiredService<RequestBodyReader>();
-        var resource = interaction is FhirInteraction.Create or FhirInteraction.Update
+        var resource = interaction is FhirInteraction.Create or FhirInteraction.Update or FhirInteraction.BatchOrTransaction
             ? await bodyReader.ReadAsync(http.Request, cancellationToken)
             : null;
         var patch = interaction is FhirInteraction.Patch ? await bodyReader.ReadPatchAsync(http.Request, cancellationToken) : null;
