@@ -21,7 +21,7 @@ public sealed class ReferenceResolverTests
         observation.Contained.Add(new QuestionnaireResponse { Id = "qr", Subject = new ResourceReference(PatientUrn) });
         observation.Code = new CodeableConcept("urn:oid:2.16.840.1.113883.6.1", "44261-6");
         observation.Identifier.Add(new Identifier { System = PatientUrn, Value = "1" });
-        observation.Text = new Narrative { Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"{PatientUrn}\">patient</a></div>" };
+        observation.Text = new Narrative { Div = $"<div xmlns=\"http://www.w3.org/1999/xhtml\"><a href=\"{PatientUrn}\">patient</a><img src='{PatientUrn}'/></div>" };
 
         await _resolver.ResolveAsync(observation, placeholders, Parse(entries, 1), BaseUrl, CancellationToken.None);
 
@@ -31,6 +31,7 @@ public sealed class ReferenceResolverTests
         Assert.Equal($"{BaseUrl}/{patientRef}", observation.Identifier[0].System);
         Assert.Equal("urn:oid:2.16.840.1.113883.6.1", observation.Code.Coding[0].System);
         Assert.Contains($"href=\"{patientRef}\"", observation.Text!.Div);
+        Assert.Contains($"src='{patientRef}'", observation.Text!.Div);
     }
 
     [Fact]

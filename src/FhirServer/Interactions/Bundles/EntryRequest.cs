@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Rest;
 using Hl7.Fhir.Model;
 
@@ -116,7 +117,7 @@ internal sealed record EntryRequest(
         }
 
         var resource = entry.Resource;
-        Patch.IPatchDocument? patch = null;
+        IPatchDocument? patch = null;
         if (Interaction is FhirInteraction.Create or FhirInteraction.Update)
         {
             if (resource is null || resource.TypeName != ResourceType)
@@ -146,13 +147,13 @@ internal sealed record EntryRequest(
     }
 
     /// <summary>A patch entry carries a Parameters (FHIRPath Patch) or a Binary with a JSON Patch (http.html#transaction, PATCH).</summary>
-    private Patch.IPatchDocument ReadPatch(Resource? resource, RequestBodyReader bodies)
+    private IPatchDocument ReadPatch(Resource? resource, RequestBodyReader bodies)
     {
         try
         {
             return resource switch
             {
-                Parameters parameters => Interactions.Patch.FhirPathPatchDocument.Parse(parameters),
+                Parameters parameters => FhirPathPatchDocument.Parse(parameters),
                 Binary { Data: { } data } binary when IsJsonPatch(binary.ContentType) => bodies.ParseJsonPatch(data),
                 _ => throw FhirException.BadRequest(
                     $"A PATCH entry carries a FHIRPath Patch (Parameters) or a Binary of {MediaTypes.JsonPatch} with the patch as its data, not {resource?.TypeName ?? "nothing"}.",

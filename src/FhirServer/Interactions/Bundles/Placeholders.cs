@@ -21,9 +21,6 @@ internal sealed class Placeholders
         _assignedIds = assignedIds;
     }
 
-    /// <summary>The fullUrls declared, for looking up narrative links.</summary>
-    public IEnumerable<KeyValuePair<string, string>> All => _references;
-
     /// <summary>True for the temporary identities of bundle.html#references: <c>urn:uuid:</c> and <c>urn:oid:</c>.</summary>
     public static bool IsPlaceholder(string value) =>
         value.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) || value.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase);

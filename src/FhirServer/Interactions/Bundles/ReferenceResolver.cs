@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Text.RegularExpressions;
 using FhirMh.FhirServer.Rest;
 using Hl7.Fhir.Model;
 
@@ -11,7 +12,7 @@ namespace FhirMh.FhirServer.Interactions.Bundles;
 /// references go to <see cref="IConditionalReferenceResolver"/>. The whole element tree is walked,
 /// extensions and contained resources included.
 /// </summary>
-internal sealed class ReferenceResolver(IConditionalReferenceResolver conditional)
+internal sealed partial class ReferenceResolver(IConditionalReferenceResolver conditional)
 {
     private static readonly HashSet<string> UriTypes = new(StringComparer.Ordinal) { "uri", "url", "canonical", "oid", "uuid" };
 
@@ -94,22 +95,22 @@ internal sealed class ReferenceResolver(IConditionalReferenceResolver conditiona
     }
 
     /// <summary>
-    /// Links in the narrative to a declared fullUrl, in <c>href</c> or <c>src</c> attributes
-    /// (quoted either way), point to the resource instead.
+    /// Links in the narrative to a declared fullUrl, in <c>href</c> or <c>src</c> attributes, point
+    /// to the resource instead. One pass over the narrative with a lookup per link, so the work
+    /// grows with the narrative, not with narrative times entries.
     /// </summary>
-    private static string RewriteLinks(string div, Placeholders placeholders)
-    {
-        foreach (var (fullUrl, target) in placeholders.All)
+    private static string RewriteLinks(string div, Placeholders placeholders) =>
+        LinkAttribute().Replace(div, match =>
         {
-            if (div.Contains(fullUrl, StringComparison.Ordinal))
-            {
-                div = div.Replace($"\"{fullUrl}\"", $"\"{target}\"", StringComparison.Ordinal)
-                    .Replace($"'{fullUrl}'", $"'{target}'", StringComparison.Ordinal);
-            }
-        }
+            var value = match.Groups["value"];
+            return placeholders.TryResolve(value.Value, out var target)
+                ? string.Concat(match.Value.AsSpan(0, value.Index - match.Index), target, match.Value.AsSpan(value.Index - match.Index + value.Length))
+                : match.Value;
+        });
 
-        return div;
-    }
+    // Linear time whatever the narrative holds: no backtracking engine on client input.
+    [GeneratedRegex("""\b(?:href|src)\s*=\s*(?:"(?<value>[^"]*)"|'(?<value>[^']*)')""", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
+    private static partial Regex LinkAttribute();
 
     /// <summary>
     /// Every element below <paramref name="root"/> with its FHIRPath, depth first. A Bundle inside
