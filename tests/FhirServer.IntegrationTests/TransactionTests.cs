@@ -316,6 +316,40 @@ public abstract class TransactionTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Transaction_ConditionalCreate_Returns400UntilSearchExists()
+    {
+        var entry = BundleJson.Entry("POST", "Patient", Fhir.Patient("Conditional"));
+        entry["request"]!["ifNoneExist"] = "identifier=http://fhirmh.example/mrn|123";
+
+        using var response = await _client.PostBundleAsync(BundleJson.Of("transaction", entry));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("Bundle.entry[0].request.ifNoneExist", (string?)(await response.SingleIssueAsync())["expression"]![0]);
+    }
+
+    [Fact]
+    public async Task Transaction_InXml_IsProcessedAndAnsweredInXml()
+    {
+        var xml = $"""
+            <Bundle xmlns="http://hl7.org/fhir"><type value="transaction"/>
+              <entry><fullUrl value="{BundleJson.NewUrn()}"/><resource><Patient><name><family value="Xml"/></name></Patient></resource>
+                <request><method value="POST"/><url value="Patient"/></request></entry>
+            </Bundle>
+            """;
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir?_format=xml")
+        {
+            Content = new StringContent(xml, System.Text.Encoding.UTF8, Fhir.XmlType),
+        };
+
+        using var response = await _client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Contains("<type value=\"transaction-response\"", body);
+        Assert.Contains("<status value=\"201 Created\"", body);
+    }
+
+    [Fact]
     public async Task Transaction_Empty_ReturnsAnEmptyResponse()
     {
         using var response = await _client.PostBundleAsync(BundleJson.Of("transaction"));

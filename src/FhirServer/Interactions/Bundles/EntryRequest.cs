@@ -108,9 +108,9 @@ internal sealed record EntryRequest(
     {
         if (IfNoneExist is not null)
         {
-            // Conditional create needs search to find the match. When search lands, CreateInteraction
-            // honours FhirRequest.IfNoneExist, and a transaction must also map this entry's fullUrl to
-            // the id of the match instead of the id it assigned (http.html#trules).
+            // Conditional create needs search to find the match. When search lands and CreateInteraction
+            // honours FhirRequest.IfNoneExist (set below), this refusal goes, and a transaction must map
+            // this entry's fullUrl to the id of the match instead of the id it assigned (http.html#trules).
             throw FhirException.BadRequest(
                 $"{Path}: conditional create (ifNoneExist) needs search, which this server does not support yet.",
                 $"{Path}.request.ifNoneExist");
@@ -140,6 +140,7 @@ internal sealed record EntryRequest(
         return new FhirRequest(Interaction, baseUrl, ResourceType, Id, resource, Preconditions, Parameters)
         {
             VersionId = VersionId,
+            IfNoneExist = IfNoneExist,
             Patch = patch,
             AssignedId = assignedId,
             PreferReturn = preferReturn,
