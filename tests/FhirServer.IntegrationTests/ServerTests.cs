@@ -20,7 +20,8 @@ public abstract class ServerTests(StorageFixture fixture)
         var resources = statement["rest"]![0]!["resource"]!.AsArray();
         Assert.Equal(Hl7.Fhir.Model.ModelInfo.SupportedResources.Count, resources.Count);
         Assert.Contains(resources, r => (string?)r!["type"] == "QuestionnaireResponse");
-        Assert.Equal("history-system", (string?)statement["rest"]![0]!["interaction"]![0]!["code"]);
+        var systemCodes = statement["rest"]![0]!["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        Assert.Equal(["transaction", "batch", "history-system"], systemCodes);
     }
 
     [Fact]
@@ -41,10 +42,14 @@ public abstract class ServerTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Metadata_EveryClaimedPatientInteractionAnswersOnItsRoute()
+    public async Task Metadata_EveryClaimedPatientAndSystemInteractionAnswersOnItsRoute()
     {
         using var metadata = await _client.GetAsync("/fhir/metadata");
-        var codes = PatientResource(await metadata.BodyAsync())["interaction"]!.AsArray().Select(i => (string)i!["code"]!).ToList();
+        var statement = await metadata.BodyAsync();
+        var codes = PatientResource(statement)["interaction"]!.AsArray()
+            .Concat(statement["rest"]![0]!["interaction"]!.AsArray())
+            .Select(i => (string)i!["code"]!)
+            .ToList();
         var id = (await _client.CreatePatientAsync("Capable")).Id();
 
         foreach (var code in codes)
@@ -60,6 +65,10 @@ public abstract class ServerTests(StorageFixture fixture)
                 "patch" => await _client.PatchAsync($"/fhir/Patient/{id}", new StringContent("""[{"op":"add","path":"/active","value":true}]""", System.Text.Encoding.UTF8, "application/json-patch+json")),
                 "delete" => await _client.DeleteAsync("/fhir/Patient/" + (await _client.CreatePatientAsync("Capable")).Id()),
                 "search-type" => await _client.GetAsync($"/fhir/Patient?_id={id}"),
+                "history-system" => await _client.GetAsync("/fhir/_history?_count=1"),
+                "search-system" => await _client.GetAsync($"/fhir?_type=Patient&_id={id}"),
+                "transaction" => await _client.PostBundleAsync(BundleJson.Of("transaction", BundleJson.Entry("POST", "Patient", Fhir.Patient("Capable")))),
+                "batch" => await _client.PostBundleAsync(BundleJson.Of("batch", BundleJson.Entry("GET", $"Patient/{id}"))),
                 _ => throw new Xunit.Sdk.XunitException($"The CapabilityStatement claims '{code}', which this test does not know how to call."),
             };
             Assert.True(response.IsSuccessStatusCode, $"{code} answered {response.StatusCode}");
@@ -97,6 +106,7 @@ public abstract class ServerTests(StorageFixture fixture)
         Assert.True(paths.ContainsKey("/fhir/{type}/{id}"));
         Assert.True(paths.ContainsKey("/fhir/{type}/{id}/_history/{vid}"));
         Assert.True(paths.ContainsKey("/fhir/metadata"));
+        Assert.True(paths.ContainsKey("/fhir"));
     }
 
     private static JsonObject PatientResource(JsonObject statement) =>

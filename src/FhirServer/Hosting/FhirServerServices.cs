@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Indexing;
@@ -50,6 +51,14 @@ internal static class FhirServerServices
         services.AddSingleton<SearchParser>();
         services.AddSingleton<CompartmentDefinitions>();
         services.AddScoped<CapabilitiesInteraction>();
+        services.AddScoped<BundleInteraction>();
+        services.AddScoped<TransactionInteraction>();
+        services.AddScoped<BatchInteraction>();
+        services.AddScoped<ReferenceResolver>();
+        services.AddSingleton<EntryResponses>();
+
+        // Until search exists every conditional reference is refused; search replaces this registration.
+        services.AddScoped<IConditionalReferenceResolver, SearchConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddExceptionHandler<FhirExceptionHandler>();

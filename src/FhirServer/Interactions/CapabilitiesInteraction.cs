@@ -43,9 +43,8 @@ internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegis
                 SearchParam = implemented.Contains(FhirInteraction.SearchType) ? SearchParams(type) : [],
             }).ToList(),
             Interaction = implemented
-                .Select(SystemInteractionCode)
-                .OfType<CapabilityStatement.SystemRestfulInteraction>()
-                .Distinct()
+                .SelectMany(SystemInteractionCodes)
+                .Order()
                 .Select(code => new CapabilityStatement.SystemInteractionComponent { Code = code })
                 .ToList(),
         };
@@ -73,11 +72,13 @@ internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegis
             .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
             .ToList();
 
-    private static CapabilityStatement.SystemRestfulInteraction? SystemInteractionCode(FhirInteraction interaction) => interaction switch
+    private static IEnumerable<CapabilityStatement.SystemRestfulInteraction> SystemInteractionCodes(FhirInteraction interaction) => interaction switch
     {
-        FhirInteraction.HistorySystem => CapabilityStatement.SystemRestfulInteraction.HistorySystem,
-        FhirInteraction.SearchSystem => CapabilityStatement.SystemRestfulInteraction.SearchSystem,
-        _ => null,
+        FhirInteraction.HistorySystem => [CapabilityStatement.SystemRestfulInteraction.HistorySystem],
+        FhirInteraction.SearchSystem => [CapabilityStatement.SystemRestfulInteraction.SearchSystem],
+        FhirInteraction.BatchOrTransaction =>
+            [CapabilityStatement.SystemRestfulInteraction.Transaction, CapabilityStatement.SystemRestfulInteraction.Batch],
+        _ => [],
     };
 
     private static CapabilityStatement.TypeRestfulInteraction? TypeInteractionCode(FhirInteraction interaction) => interaction switch

@@ -15,7 +15,7 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
         var resource = RequestBody.Require(request);
         if (request.IfNoneExist is not { Length: > 0 } condition)
         {
-            return Created(await store.CreateAsync(resource, cancellationToken));
+            return Created(await CreateAsync(request, resource, cancellationToken));
         }
 
         var criteria = ConditionalMatches.ParseQuery(condition);
@@ -25,7 +25,7 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
         switch (matches.Count)
         {
             case 0:
-                var created = await store.CreateAsync(resource, cancellationToken);
+                var created = await CreateAsync(request, resource, cancellationToken);
                 if (transaction is not null)
                 {
                     await transaction.CommitAsync(cancellationToken);
@@ -39,6 +39,10 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
                 throw FhirException.PreconditionFailed($"If-None-Exist '{condition}' matches more than one {resource.TypeName}; make the criteria more selective.");
         }
     }
+
+    /// <summary>A transaction Bundle assigns ids before writing, so its references can be rewritten first.</summary>
+    private Task<StoredVersion> CreateAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken) =>
+        request.AssignedId is { } id ? store.CreateAsync(resource, id, cancellationToken) : store.CreateAsync(resource, cancellationToken);
 
     private static FhirResponse Created(StoredVersion created) => new(StatusCodes.Status201Created)
     {

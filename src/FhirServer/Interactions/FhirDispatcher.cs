@@ -1,12 +1,13 @@
 using System.Text.RegularExpressions;
+using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Rest;
 using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
-/// The one point every interaction passes through, from the HTTP endpoints and (later) from
-/// each Bundle entry: where access control, audit and registry hooks attach.
+/// The one point every interaction passes through, from the HTTP endpoints and from each entry
+/// of a batch or transaction: where access control, audit and registry hooks attach.
 /// </summary>
 internal sealed partial class FhirDispatcher(
     ReadInteraction read,
@@ -17,7 +18,8 @@ internal sealed partial class FhirDispatcher(
     DeleteInteraction delete,
     HistoryInteraction history,
     SearchInteraction search,
-    CapabilitiesInteraction capabilities)
+    CapabilitiesInteraction capabilities,
+    BundleInteraction bundles)
 {
     public Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -35,6 +37,7 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.SearchCompartment =>
                 search.HandleAsync(request, cancellationToken),
             FhirInteraction.Capabilities => capabilities.HandleAsync(request),
+            FhirInteraction.BatchOrTransaction => bundles.HandleAsync(request, this, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
         };
     }

@@ -16,4 +16,10 @@ internal enum FhirInteraction
     SearchType,
     SearchSystem,
     SearchCompartment,
+
+    /// <summary>
+    /// A POST of a Bundle to the base: batch or transaction by <c>Bundle.type</c>, so the
+    /// CapabilityStatement claims both (http.html#transaction).
+    /// </summary>
+    BatchOrTransaction,
 }

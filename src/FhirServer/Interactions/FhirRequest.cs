@@ -32,6 +32,18 @@ internal sealed record FhirRequest(
     /// <summary>The patch document of a patch interaction (JSON Patch or FHIRPath Patch).</summary>
     public Patch.IPatchDocument? Patch { get; init; }
 
+    /// <summary>
+    /// The id a create must use instead of a new one: a transaction Bundle assigns the ids of its
+    /// creates before anything is written, so that its entries can refer to each other (http.html#trules).
+    /// </summary>
+    public string? AssignedId { get; init; }
+
+    /// <summary>
+    /// How the client wants the results of writes returned (<c>Prefer: return</c>, http.html#ops):
+    /// the HTTP layer applies it to a single response, a batch or transaction to each of its entries.
+    /// </summary>
+    public Rest.PreferReturn PreferReturn { get; init; } = Rest.PreferReturn.Representation;
+
     /// <summary>The last value of a query parameter, or null when absent.</summary>
     public string? Parameter(string name)
     {

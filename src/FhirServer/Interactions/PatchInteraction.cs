@@ -54,6 +54,12 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
                 var written = result.Version!;
                 return new FhirResponse(StatusCodes.Status200OK) { Version = written, Location = written.VersionPath, IsWrite = true };
             }
+            catch (VersionMismatchException) when (store.IsInTransaction)
+            {
+                // Inside a transaction Bundle a lost race is not retried (the database transaction may
+                // no longer be usable); the whole transaction fails instead (http.html#transaction).
+                throw FhirException.Conflict($"{type}/{id} was changed by another request while the transaction patched it; retry the transaction.");
+            }
             catch (VersionMismatchException)
             {
                 // Another write landed between the read and this one: check and patch the newer version.

@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
 
 namespace FhirMh.FhirServer.Interactions;
@@ -9,6 +10,29 @@ internal sealed record Preconditions(ETagCondition? IfMatch, ETagCondition? IfNo
 {
     /// <summary>True when a write must not simply retry after losing a race: the client stated what it expects.</summary>
     public bool IsConditionalWrite => IfMatch is not null || IfNoneMatch is not null;
+
+    /// <summary>
+    /// Parses <c>If-Match</c> and <c>If-None-Match</c> values, from HTTP headers or from the same
+    /// fields of a Bundle entry's request.
+    /// </summary>
+    /// <exception cref="FhirException">400 (expression <c>If-Match</c>) when If-Match is neither * nor entity tags.</exception>
+    public static Preconditions Parse(string? ifMatch, string? ifNoneMatch, Instant? ifModifiedSince)
+    {
+        ETagCondition? ifMatchCondition = null;
+        if (!string.IsNullOrEmpty(ifMatch) && !ETagCondition.TryParse(ifMatch, out ifMatchCondition))
+        {
+            throw FhirException.BadRequest($"If-Match must be * or version ETags such as W/\"3\", not '{ifMatch}'.", "If-Match");
+        }
+
+        // A tag that is not one of ours can never match; its presence still decides (RFC 9110 13.1.2).
+        ETagCondition? ifNoneMatchCondition = null;
+        if (!string.IsNullOrEmpty(ifNoneMatch))
+        {
+            _ = ETagCondition.TryParse(ifNoneMatch, out ifNoneMatchCondition);
+        }
+
+        return new Preconditions(ifMatchCondition, ifNoneMatchCondition, ifModifiedSince);
+    }
 
     /// <summary>A write condition that holds only while <paramref name="versionId"/> is the current version.</summary>
     public static Preconditions ExactlyVersion(int versionId) => new(new ETagCondition(IsAny: false, [versionId]), null, null);

@@ -35,7 +35,7 @@ internal static class FhirEndpoints
         // Address first: a body sent to an unknown type is a 404, not a parse error.
         FhirDispatcher.CheckAddress(type, id);
         var bodyReader = http.RequestServices.GetRequiredService<RequestBodyReader>();
-        var resource = interaction is FhirInteraction.Create or FhirInteraction.Update
+        var resource = interaction is FhirInteraction.Create or FhirInteraction.Update or FhirInteraction.BatchOrTransaction
             ? await bodyReader.ReadAsync(http.Request, cancellationToken)
             : null;
         var patch = interaction is FhirInteraction.Patch ? await bodyReader.ReadPatchAsync(http.Request, cancellationToken) : null;
@@ -54,6 +54,7 @@ internal static class FhirEndpoints
             IfNoneExist = headers["If-None-Exist"].ToString() is { Length: > 0 } ifNoneExist ? ifNoneExist : null,
             IsStrictHandling = headers["Prefer"].Any(p => p is not null && p.Contains("handling=strict", StringComparison.OrdinalIgnoreCase)),
             CompartmentType = routeValues["compartment"] as string,
+            PreferReturn = output.PreferReturn,
         };
 
         var response = await http.RequestServices.GetRequiredService<FhirDispatcher>().DispatchAsync(request, cancellationToken);
@@ -82,24 +83,9 @@ internal static class FhirEndpoints
 
     private static Preconditions ReadPreconditions(IHeaderDictionary headers)
     {
-        var ifMatch = headers.IfMatch.ToString();
-        ETagCondition? ifMatchCondition = null;
-        if (ifMatch.Length > 0 && !ETagCondition.TryParse(ifMatch, out ifMatchCondition))
-        {
-            throw FhirException.BadRequest($"If-Match must be * or version ETags such as W/\"3\", not '{ifMatch}'.", "If-Match");
-        }
-
-        // A tag that is not one of ours can never match; its presence still decides (RFC 9110 13.1.2).
-        var ifNoneMatch = headers.IfNoneMatch.ToString();
-        ETagCondition? ifNoneMatchCondition = null;
-        if (ifNoneMatch.Length > 0)
-        {
-            _ = ETagCondition.TryParse(ifNoneMatch, out ifNoneMatchCondition);
-        }
-
         Instant? ifModifiedSince = HeaderUtilities.TryParseDate(headers.IfModifiedSince.ToString(), out var date)
             ? Instant.FromDateTimeOffset(date)
             : null; // An invalid HTTP date is ignored (RFC 9110 13.1.3).
-        return new Preconditions(ifMatchCondition, ifNoneMatchCondition, ifModifiedSince);
+        return Preconditions.Parse(headers.IfMatch.ToString(), headers.IfNoneMatch.ToString(), ifModifiedSince);
     }
 }

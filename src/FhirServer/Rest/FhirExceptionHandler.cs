@@ -15,11 +15,7 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
     {
         var (status, outcome) = exception switch
         {
-            FhirException fhir => (fhir.StatusCode, fhir.Outcome),
-            VersionMismatchException mismatch => (StatusCodes.Status412PreconditionFailed,
-                OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, mismatch.Message, mismatch.Header)),
-            StorageConflictException conflict => (StatusCodes.Status409Conflict,
-                OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, conflict.Message + " Retry the request.")),
+            _ when Describe(exception) is { } known => known,
             BadHttpRequestException bad => (bad.StatusCode,
                 OperationOutcomes.Error(bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? OperationOutcome.IssueType.TooLong : OperationOutcome.IssueType.Invalid, bad.Message)),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => (499, null),
@@ -42,6 +38,20 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
         await new FhirResult(FhirResponse.Of(status, outcome), output, FhirEndpoints.BaseUrl(httpContext.Request)).ExecuteAsync(httpContext);
         return true;
     }
+
+    /// <summary>
+    /// The status and OperationOutcome of a failure the interactions report on purpose, or null for
+    /// anything else. Batch and transaction Bundles use it to report the failure of one entry.
+    /// </summary>
+    public static (int Status, OperationOutcome Outcome)? Describe(Exception exception) => exception switch
+    {
+        FhirException fhir => (fhir.StatusCode, fhir.Outcome),
+        VersionMismatchException mismatch => (StatusCodes.Status412PreconditionFailed,
+            OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, mismatch.Message, mismatch.Header)),
+        StorageConflictException conflict => (StatusCodes.Status409Conflict,
+            OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, conflict.Message + " Retry the request.")),
+        _ => null,
+    };
 
     /// <summary>Writes an OperationOutcome for statuses the router produces with no body (404, 405).</summary>
     public static Task WriteStatusOutcomeAsync(StatusCodeContext context)

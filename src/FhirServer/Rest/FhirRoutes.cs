@@ -11,6 +11,7 @@ internal static class FhirRoutes
     public static readonly IReadOnlyList<FhirRoute> All =
     [
         new("GET", "metadata", FhirInteraction.Capabilities, "capabilities: the CapabilityStatement"),
+        new("POST", "", FhirInteraction.BatchOrTransaction, "batch or transaction: a Bundle whose type is batch or transaction"),
         new("GET", "_history", FhirInteraction.HistorySystem, "history of all resources"),
         new("GET", "{type}/_history", FhirInteraction.HistoryType, "history of a resource type"),
         new("GET", "", FhirInteraction.SearchSystem, "search across all types (_type to choose)"),

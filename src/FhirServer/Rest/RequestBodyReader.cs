@@ -56,7 +56,14 @@ internal sealed class RequestBodyReader(FhirSerializers serializers, IOptions<Li
             return FhirPathPatchDocument.Parse(await ReadAsync(request, cancellationToken));
         }
 
-        var body = await ReadBoundedAsync(request, cancellationToken);
+        return ParseJsonPatch(await ReadBoundedAsync(request, cancellationToken));
+    }
+
+    /// <summary>Parses a JSON Patch document (RFC 6902), from a request body or a Bundle entry's Binary.</summary>
+    /// <exception cref="FhirException">400 when it is not JSON or not a JSON Patch.</exception>
+    public IPatchDocument ParseJsonPatch(ReadOnlyMemory<byte> body)
+    {
+        body = WithoutByteOrderMark(body);
         try
         {
             // Duplicate keys would only fail later, when first read; refuse them here (a 400).

@@ -66,19 +66,42 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         StoredVersions.Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
             .FirstOrDefaultAsync(cancellationToken);
 
+    /// <summary>A new server-assigned id, as <see cref="CreateAsync(Resource, CancellationToken)"/> gives.</summary>
+    /// <remarks>Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.</remarks>
+    public static string NewId() => Guid.CreateVersion7().ToString("N");
+
     /// <summary>
     /// Creates version 1 under a new server-assigned id. Any id in the body is replaced, as
     /// http.html#create requires.
     /// </summary>
-    public async Task<StoredVersion> CreateAsync(Resource resource, CancellationToken cancellationToken)
+    public Task<StoredVersion> CreateAsync(Resource resource, CancellationToken cancellationToken) =>
+        CreateAsync(resource, NewId(), cancellationToken);
+
+    /// <summary>
+    /// Creates version 1 under an id from <see cref="NewId"/> that was assigned before the write: a
+    /// transaction Bundle must know the ids of its creates to rewrite the references between its
+    /// entries before anything is written (http.html#trules).
+    /// </summary>
+    /// <exception cref="StorageConflictException">A resource with this id exists already.</exception>
+    public async Task<StoredVersion> CreateAsync(Resource resource, string assignedId, CancellationToken cancellationToken)
     {
-        // Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.
-        resource.Id = Guid.CreateVersion7().ToString("N");
+        resource.Id = assignedId;
         using var turn = await EnterGateAsync(cancellationToken);
         var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
         db.Resources.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
-        db.ChangeTracker.Clear();
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            throw new StorageConflictException($"{resource.TypeName}/{assignedId} exists already.");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+
         return ToStored(row);
     }
 
