@@ -301,18 +301,36 @@ public abstract class TransactionTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Transaction_ConditionalReference_Returns400UntilSearchExists()
+    public async Task Transaction_ConditionalReferenceWithoutMatch_Returns400NamingTheElement()
     {
         var bundle = BundleJson.Of(
             "transaction",
-            BundleJson.Entry("POST", "Observation", BundleJson.Observation("Patient?identifier=http://fhirmh.example/mrn|123")));
+            BundleJson.Entry("POST", "Observation", BundleJson.Observation($"Patient?identifier=http://fhirmh.example/mrn|{Guid.NewGuid():N}")));
 
         using var response = await _client.PostBundleAsync(bundle);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var issue = await response.SingleIssueAsync();
         Assert.Equal("Bundle.entry[0].resource.subject", (string?)issue["expression"]![0]);
-        Assert.Contains("search", (string?)issue["diagnostics"]);
+    }
+
+    [Fact]
+    public async Task Transaction_ConditionalReference_IsResolvedToTheOneMatch()
+    {
+        var mrn = Guid.NewGuid().ToString("N");
+        var patient = Fhir.Patient("Referenced");
+        patient["identifier"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["system"] = "http://fhirmh.example/mrn", ["value"] = mrn });
+        using var created = await _client.PostAsync("/fhir/Patient", Fhir.Json(patient));
+        var bundle = BundleJson.Of(
+            "transaction",
+            BundleJson.Entry("POST", "Observation", BundleJson.Observation($"Patient?identifier=http://fhirmh.example/mrn|{mrn}")));
+
+        using var response = await _client.PostBundleAsync(bundle);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var observationId = (await response.BodyAsync()).Entries()[0].LocationId();
+        using var read = await _client.GetAsync($"/fhir/Observation/{observationId}");
+        Assert.Equal($"Patient/{(await created.BodyAsync()).Id()}", (string?)(await read.BodyAsync())["subject"]!["reference"]);
     }
 
     [Fact]

@@ -64,9 +64,7 @@ public sealed class EntryRequestTests
     }
 
     [Theory]
-    [InlineData("GET", "Patient/p1/extra", "Bundle.entry[3].request.url")]
-    [InlineData("GET", "Patient?name=x", "Bundle.entry[3].request.url")]
-    [InlineData("PUT", "Patient?identifier=x|1", "Bundle.entry[3].request.url")]
+    [InlineData("GET", "Patient/p1/_history/1/extra", "Bundle.entry[3].request.url")]
     [InlineData("POST", "", "Bundle.entry[3].request.url")]
     [InlineData("GET", "https://elsewhere.example/fhir/Patient/p1", "Bundle.entry[3].request.url")]
     [InlineData("GET", "Patient/not_an_id", "Bundle.entry[3].request.url")]
