@@ -38,14 +38,23 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
-        process.OutputDataReceived += (_, e) => { };
-        process.ErrorDataReceived += (_, e) =>
+        // The last lines the server wrote, to say why it stopped if it does.
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
         {
-            if (e.Data is not null)
+            if (line is null)
             {
-                Console.Error.WriteLine("server: " + e.Data);
+                return;
             }
-        };
+
+            output.Enqueue(line);
+            while (output.Count > 40 && output.TryDequeue(out _))
+            {
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -68,7 +77,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"The server exited with {process.ExitCode} during start-up.");
+                await process.WaitForExitAsync(cancellationToken);
+                throw new InvalidOperationException(
+                    $"The server exited with {process.ExitCode} during start-up. Its last output:\n{string.Join('\n', output)}");
             }
 
             await Task.Delay(500, cancellationToken);
