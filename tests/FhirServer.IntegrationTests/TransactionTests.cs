@@ -334,15 +334,81 @@ public abstract class TransactionTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Transaction_ConditionalCreate_Returns400UntilSearchExists()
+    public async Task Transaction_ConditionalCreateThatMatches_ReferencesPointAtTheMatch()
     {
-        var entry = BundleJson.Entry("POST", "Patient", Fhir.Patient("Conditional"));
-        entry["request"]!["ifNoneExist"] = "identifier=http://fhirmh.example/mrn|123";
+        var mrn = Guid.NewGuid().ToString("N");
+        using var existing = await _client.PostAsync("/fhir/Patient", Fhir.Json(WithMrn(Fhir.Patient("Existing"), mrn)));
+        var existingId = (await existing.BodyAsync()).Id();
+        var patientUrn = BundleJson.NewUrn();
+        var create = BundleJson.Entry("POST", "Patient", WithMrn(Fhir.Patient("Duplicate"), mrn), fullUrl: patientUrn);
+        create["request"]!["ifNoneExist"] = $"identifier=http://fhirmh.example/mrn|{mrn}";
 
-        using var response = await _client.PostBundleAsync(BundleJson.Of("transaction", entry));
+        using var response = await _client.PostBundleAsync(BundleJson.Of(
+            "transaction", create, BundleJson.Entry("POST", "Observation", BundleJson.Observation(patientUrn))));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal("Bundle.entry[0].request.ifNoneExist", (string?)(await response.SingleIssueAsync())["expression"]![0]);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var entries = (await response.BodyAsync()).Entries();
+        Assert.Equal("200 OK", entries[0].Status());
+        Assert.Equal(existingId, entries[0].LocationId());
+        using var read = await _client.GetAsync($"/fhir/Observation/{entries[1].LocationId()}");
+        Assert.Equal($"Patient/{existingId}", (string?)(await read.BodyAsync())["subject"]!["reference"]);
+    }
+
+    [Fact]
+    public async Task Transaction_ConditionalCreateWithoutMatch_Creates()
+    {
+        var mrn = Guid.NewGuid().ToString("N");
+        var create = BundleJson.Entry("POST", "Patient", WithMrn(Fhir.Patient("New"), mrn));
+        create["request"]!["ifNoneExist"] = $"identifier=http://fhirmh.example/mrn|{mrn}";
+
+        using var response = await _client.PostBundleAsync(BundleJson.Of("transaction", create));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("201 Created", (await response.BodyAsync()).Entries()[0].Status());
+    }
+
+    [Fact]
+    public async Task Transaction_ConditionalUpdateAndDelete_WriteTheirMatches()
+    {
+        var kept = Guid.NewGuid().ToString("N");
+        var removed = Guid.NewGuid().ToString("N");
+        using var first = await _client.PostAsync("/fhir/Patient", Fhir.Json(WithMrn(Fhir.Patient("Before"), kept)));
+        using var second = await _client.PostAsync("/fhir/Patient", Fhir.Json(WithMrn(Fhir.Patient("Doomed"), removed)));
+
+        using var response = await _client.PostBundleAsync(BundleJson.Of(
+            "transaction",
+            BundleJson.Entry("PUT", $"Patient?identifier=http://fhirmh.example/mrn|{kept}", WithMrn(Fhir.Patient("After"), kept)),
+            BundleJson.Entry("DELETE", $"Patient?identifier=http://fhirmh.example/mrn|{removed}")));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var updated = await _client.GetAsync($"/fhir/Patient/{(await first.BodyAsync()).Id()}");
+        using var deleted = await _client.GetAsync($"/fhir/Patient/{(await second.BodyAsync()).Id()}");
+        Assert.Equal("After", (string?)(await updated.BodyAsync())["name"]![0]!["family"]);
+        Assert.Equal(HttpStatusCode.Gone, deleted.StatusCode);
+    }
+
+    [Fact]
+    public async Task Transaction_ConditionalUpdateMatchingSeveral_Returns412AndWritesNothing()
+    {
+        var mrn = Guid.NewGuid().ToString("N");
+        await _client.PostAsync("/fhir/Patient", Fhir.Json(WithMrn(Fhir.Patient("One"), mrn)));
+        await _client.PostAsync("/fhir/Patient", Fhir.Json(WithMrn(Fhir.Patient("Two"), mrn)));
+        var since = DateTimeOffset.UtcNow;
+
+        using var response = await _client.PostBundleAsync(BundleJson.Of(
+            "transaction",
+            BundleJson.Entry("POST", "Patient", Fhir.Patient("NotWritten")),
+            BundleJson.Entry("PUT", $"Patient?identifier=http://fhirmh.example/mrn|{mrn}", WithMrn(Fhir.Patient("Three"), mrn))));
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.StartsWith("Bundle.entry[1]", (string?)(await response.SingleIssueAsync())["expression"]![0], StringComparison.Ordinal);
+        Assert.DoesNotContain("NotWritten", await _client.PatientFamiliesWrittenSinceAsync(since));
+    }
+
+    private static System.Text.Json.Nodes.JsonObject WithMrn(System.Text.Json.Nodes.JsonObject patient, string mrn)
+    {
+        patient["identifier"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject { ["system"] = "http://fhirmh.example/mrn", ["value"] = mrn });
+        return patient;
     }
 
     [Fact]

@@ -98,7 +98,7 @@ public sealed class ReferenceResolverTests
             new() { FullUrl = PatientUrn, Resource = new Patient(), Request = new() { Method = Bundle.HTTPVerb.POST, Url = "Patient" } },
         ];
 
-        var failure = Assert.Throws<FhirException>(() => Placeholders.Assign([Parse(entries, 0), Parse(entries, 1)], entries));
+        var failure = Assert.Throws<FhirException>(() => Placeholders.Assign([Parse(entries, 0), Parse(entries, 1)], entries, new Dictionary<int, string>()));
 
         Assert.Equal("Bundle.entry[1].fullUrl", failure.Outcome.Issue[0].Expression.Single());
     }
@@ -111,7 +111,7 @@ public sealed class ReferenceResolverTests
             new() { FullUrl = PatientUrn, Resource = new Patient { Id = "p7" }, Request = new() { Method = Bundle.HTTPVerb.PUT, Url = "Patient/p7" } },
         ];
 
-        var placeholders = Placeholders.Assign([Parse(entries, 0)], entries);
+        var placeholders = Placeholders.Assign([Parse(entries, 0)], entries, new Dictionary<int, string>());
 
         Assert.True(placeholders.TryResolve(PatientUrn, out var reference));
         Assert.Equal("Patient/p7", reference);
@@ -130,7 +130,7 @@ public sealed class ReferenceResolverTests
                 Request = new() { Method = Bundle.HTTPVerb.POST, Url = "Observation" },
             },
         ];
-        var placeholders = Placeholders.Assign([Parse(entries, 0), Parse(entries, 1)], entries);
+        var placeholders = Placeholders.Assign([Parse(entries, 0), Parse(entries, 1)], entries, new Dictionary<int, string>());
         return (placeholders, $"Patient/{placeholders.AssignedId(0)}", entries);
     }
 

@@ -53,6 +53,7 @@ internal static class FhirServerServices
         services.AddScoped<CapabilitiesInteraction>();
         services.AddScoped<BundleInteraction>();
         services.AddScoped<TransactionInteraction>();
+        services.AddScoped<ConditionalEntries>();
         services.AddScoped<BatchInteraction>();
         services.AddScoped<ReferenceResolver>();
         services.AddSingleton<EntryResponses>();

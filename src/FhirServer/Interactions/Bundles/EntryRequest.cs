@@ -20,6 +20,12 @@ internal sealed record EntryRequest(
     Preconditions Preconditions,
     string? IfNoneExist)
 {
+    /// <summary>The compartment of a compartment search (<c>Patient/1/Observation</c>), whose id is <see cref="Id"/>.</summary>
+    public string? CompartmentType { get; init; }
+
+    /// <summary>True for PUT, PATCH or DELETE on <c>Type?criteria</c> (http.html#cond-update, #cdelete).</summary>
+    public bool IsConditionalWrite => Id is null && Method is Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.PATCH or Bundle.HTTPVerb.DELETE;
+
     /// <summary>The entry as a FHIRPath expression on the Bundle, e.g. <c>Bundle.entry[2]</c>, for OperationOutcomes.</summary>
     public string Path => PathOf(Index);
 
@@ -58,7 +64,7 @@ internal sealed record EntryRequest(
 
         // HEAD is GET without the body (RFC 9110 9.3.2).
         var routed = EntryRoute.Match(method == Bundle.HTTPVerb.HEAD ? "GET" : method.ToString(), segments)
-            ?? throw FhirException.BadRequest($"{at}: {method} {url} {Unsupported(method, segments, query)}", $"{at}.request.url");
+            ?? throw FhirException.BadRequest($"{at}: {method} {url} {Unsupported(method, segments)}", $"{at}.request.url");
         try
         {
             FhirDispatcher.CheckAddress(routed.ResourceType, routed.Id);
@@ -91,7 +97,10 @@ internal sealed record EntryRequest(
             routed.VersionId,
             EntryQuery.Parse(query),
             preconditions,
-            string.IsNullOrWhiteSpace(request.IfNoneExist) ? null : request.IfNoneExist);
+            string.IsNullOrWhiteSpace(request.IfNoneExist) ? null : request.IfNoneExist)
+        {
+            CompartmentType = routed.CompartmentType,
+        };
     }
 
     /// <summary>
@@ -106,16 +115,6 @@ internal sealed record EntryRequest(
         PreferReturn preferReturn,
         string? assignedId)
     {
-        if (IfNoneExist is not null)
-        {
-            // Conditional create needs search to find the match. When search lands and CreateInteraction
-            // honours FhirRequest.IfNoneExist (set below), this refusal goes, and a transaction must map
-            // this entry's fullUrl to the id of the match instead of the id it assigned (http.html#trules).
-            throw FhirException.BadRequest(
-                $"{Path}: conditional create (ifNoneExist) needs search, which this server does not support yet.",
-                $"{Path}.request.ifNoneExist");
-        }
-
         var resource = entry.Resource;
         IPatchDocument? patch = null;
         if (Interaction is FhirInteraction.Create or FhirInteraction.Update)
@@ -144,6 +143,7 @@ internal sealed record EntryRequest(
             Patch = patch,
             AssignedId = assignedId,
             PreferReturn = preferReturn,
+            CompartmentType = CompartmentType,
         };
     }
 
@@ -188,12 +188,9 @@ internal sealed record EntryRequest(
         return url.TrimStart('/');
     }
 
-    private static string Unsupported(Bundle.HTTPVerb method, string[] segments, string query) => (method, segments.Length) switch
+    private static string Unsupported(Bundle.HTTPVerb method, string[] segments) => (method, segments.Length) switch
     {
         (Bundle.HTTPVerb.POST, 0) => "is a batch or transaction itself, which an entry cannot be.",
-        (Bundle.HTTPVerb.GET or Bundle.HTTPVerb.HEAD, 0 or 1) => "is a search, which this server does not support yet.",
-        (Bundle.HTTPVerb.PUT or Bundle.HTTPVerb.PATCH or Bundle.HTTPVerb.DELETE, 1) when query.Length > 0 =>
-            "is a conditional write, which needs search; this server does not support it yet.",
         _ => "is not an interaction this server supports.",
     };
 

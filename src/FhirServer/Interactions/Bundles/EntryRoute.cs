@@ -7,7 +7,7 @@ namespace FhirMh.FhirServer.Interactions.Bundles;
 /// entries reach exactly the interactions single requests do, and nothing the CapabilityStatement
 /// does not claim.
 /// </summary>
-internal sealed record EntryRoute(FhirInteraction Interaction, string? ResourceType, string? Id, string? VersionId)
+internal sealed record EntryRoute(FhirInteraction Interaction, string? ResourceType, string? Id, string? VersionId, string? CompartmentType)
 {
     /// <summary>
     /// The route for <paramref name="method"/> and the path's (already decoded) segments, or null.
@@ -58,7 +58,8 @@ internal sealed record EntryRoute(FhirInteraction Interaction, string? ResourceT
                     route.Interaction,
                     values.GetValueOrDefault("type"),
                     values.GetValueOrDefault("id"),
-                    values.GetValueOrDefault("vid"));
+                    values.GetValueOrDefault("vid"),
+                    values.GetValueOrDefault("compartment"));
             }
         }
 

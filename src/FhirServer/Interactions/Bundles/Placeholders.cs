@@ -25,9 +25,12 @@ internal sealed class Placeholders
     public static bool IsPlaceholder(string value) =>
         value.StartsWith("urn:uuid:", StringComparison.OrdinalIgnoreCase) || value.StartsWith("urn:oid:", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>Assigns the ids of the creates and collects the fullUrls the entries declare.</summary>
+    /// <summary>
+    /// Assigns the ids of the creates and collects the fullUrls the entries declare. A conditional
+    /// create that matched (<paramref name="existing"/>, by entry index) stands for its match.
+    /// </summary>
     /// <exception cref="FhirException">400 when two entries declare the same fullUrl.</exception>
-    public static Placeholders Assign(IReadOnlyList<EntryRequest> requests, IReadOnlyList<Bundle.EntryComponent> entries)
+    public static Placeholders Assign(IReadOnlyList<EntryRequest> requests, IReadOnlyList<Bundle.EntryComponent> entries, IReadOnlyDictionary<int, string> existing)
     {
         var references = new Dictionary<string, string>(StringComparer.Ordinal);
         var assignedIds = new Dictionary<int, string>();
@@ -44,7 +47,11 @@ internal sealed class Placeholders
             }
 
             string? id = null;
-            if (request.Method == Bundle.HTTPVerb.POST)
+            if (request.Method == Bundle.HTTPVerb.POST && existing.TryGetValue(request.Index, out var match))
+            {
+                id = match;
+            }
+            else if (request.Method == Bundle.HTTPVerb.POST)
             {
                 id = ResourceStore.NewId();
                 assignedIds[request.Index] = id;

@@ -12,18 +12,22 @@ internal sealed class TransactionInteraction(
     ResourceStore store,
     ReferenceResolver references,
     RequestBodyReader bodies,
-    EntryResponses responses)
+    EntryResponses responses,
+    ConditionalEntries conditionals)
 {
     public async Task<FhirResponse> HandleAsync(Bundle bundle, FhirRequest request, FhirDispatcher dispatcher, CancellationToken cancellationToken)
     {
         var entries = bundle.Entry;
-        var parsed = entries.Select((entry, index) => EntryRequest.Parse(entry, index, request.BaseUrl)).ToList();
-        CheckOneWritePerResource(parsed);
-        var placeholders = Placeholders.Assign(parsed, entries);
+        var requested = entries.Select((entry, index) => EntryRequest.Parse(entry, index, request.BaseUrl)).ToList();
 
         // Reads inside see the transaction's own writes: every store call of this request scope
         // joins the one database transaction (and on SQLite holds the only writer's turn) until commit.
         await using var transaction = await store.BeginTransactionAsync(cancellationToken);
+
+        // Conditional entries are searched first, inside the transaction, so that they name what they write.
+        var (parsed, existing) = await conditionals.ResolveAsync(requested, entries, request.BaseUrl, cancellationToken);
+        CheckOneWritePerResource(parsed);
+        var placeholders = Placeholders.Assign(parsed, entries, existing);
 
         // References are rewritten before any entry runs, so that what is stored is final; conditional
         // references are searched inside the transaction.
