@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using FhirMh.Testing;
 
 namespace FhirMh.FhirServer.IntegrationTests;
@@ -44,5 +46,29 @@ public sealed class ServerProcessConcurrencyTests : IAsyncLifetime
         {
             await IfMatchRace.RunAsync(_clients[0], _clients[1]);
         }
+    }
+
+    [Fact]
+    public async Task ConditionalCreate_32IdenticalAcrossTwoServerProcesses_MakeExactlyOneResource()
+    {
+        var mrn = Guid.NewGuid().ToString("N");
+        var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(async i =>
+        {
+            var patient = new JsonObject
+            {
+                ["resourceType"] = "Patient",
+                ["identifier"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/mrn", ["value"] = mrn }),
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/Patient") { Content = Fhir.Json(patient) };
+            request.Headers.Add("If-None-Exist", $"identifier=http://example.org/mrn|{mrn}");
+            using var response = await _clients[i % 2].SendAsync(request);
+            return response.StatusCode;
+        }));
+
+        using var search = await _clients[0].GetAsync($"/fhir/Patient?identifier=http://example.org/mrn|{mrn}");
+        var bundle = await search.BodyAsync();
+        Assert.Single(responses, s => s == HttpStatusCode.Created);
+        Assert.Equal(31, responses.Count(s => s == HttpStatusCode.OK));
+        Assert.Single(bundle["entry"]!.AsArray());
     }
 }
