@@ -46,6 +46,7 @@ internal static class FhirServerServices
         services.AddScoped<DeleteInteraction>();
         services.AddScoped<HistoryInteraction>();
         services.AddScoped<SearchInteraction>();
+        services.AddScoped<Operations.Everything.EverythingOperation>();
         services.AddScoped<ConditionalMatches>();
         services.AddScoped<SearchQueryBuilder>();
         services.AddSingleton<SearchParser>();

@@ -41,6 +41,9 @@ internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegis
                     ? CapabilityStatement.ConditionalDeleteStatus.Single
                     : CapabilityStatement.ConditionalDeleteStatus.NotSupported,
                 SearchParam = implemented.Contains(FhirInteraction.SearchType) ? SearchParams(type) : [],
+                Operation = type == "Patient" && implemented.Contains(FhirInteraction.PatientEverything)
+                    ? [new CapabilityStatement.OperationComponent { Name = "everything", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything" }]
+                    : [],
             }).ToList(),
             Interaction = implemented
                 .SelectMany(SystemInteractionCodes)

@@ -18,6 +18,7 @@ internal sealed partial class FhirDispatcher(
     DeleteInteraction delete,
     HistoryInteraction history,
     SearchInteraction search,
+    Operations.Everything.EverythingOperation everything,
     CapabilitiesInteraction capabilities,
     BundleInteraction bundles)
 {
@@ -36,6 +37,7 @@ internal sealed partial class FhirDispatcher(
                 history.HandleAsync(request, cancellationToken),
             FhirInteraction.SearchType or FhirInteraction.SearchSystem or FhirInteraction.SearchCompartment =>
                 search.HandleAsync(request, cancellationToken),
+            FhirInteraction.PatientEverything => everything.HandleAsync(request, cancellationToken),
             FhirInteraction.Capabilities => capabilities.HandleAsync(request),
             FhirInteraction.BatchOrTransaction => bundles.HandleAsync(request, this, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),

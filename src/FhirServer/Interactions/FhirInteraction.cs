@@ -17,6 +17,9 @@ internal enum FhirInteraction
     SearchSystem,
     SearchCompartment,
 
+    /// <summary>The operation Patient/[id]/$everything (patient-operation-everything.html).</summary>
+    PatientEverything,
+
     /// <summary>
     /// A POST of a Bundle to the base: batch or transaction by <c>Bundle.type</c>, so the
     /// CapabilityStatement claims both (http.html#transaction).

@@ -23,6 +23,7 @@ internal static class FhirRoutes
         new("PATCH", "{type}", FhirInteraction.Patch, "conditional patch: criteria in the query"),
         new("DELETE", "{type}", FhirInteraction.Delete, "conditional delete: criteria in the query"),
         new("GET", "{compartment}/{id}/{type}", FhirInteraction.SearchCompartment, "search a type within a compartment"),
+        new("GET", "{type}/{id}/$everything", FhirInteraction.PatientEverything, "Patient/[id]/$everything: the patient and everything in its compartment"),
         new("GET", "{type}/{id}", FhirInteraction.Read, "read the current version"),
         new("PUT", "{type}/{id}", FhirInteraction.Update, "update, or create with this id"),
         new("PATCH", "{type}/{id}", FhirInteraction.Patch, "patch with JSON Patch (application/json-patch+json) or FHIRPath Patch (Parameters)"),

@@ -60,6 +60,9 @@ internal static class SearchIndexModel
         references.HasIndex(r => new { r.ResourceType, r.Param, r.TargetId, r.TargetType }).HasDatabaseName("ix_reference_target");
         references.HasIndex(r => new { r.ResourceType, r.Param, r.Url }).HasDatabaseName("ix_reference_url");
 
+        // Everything that refers to one resource, whatever the type and parameter: compartments and $everything.
+        references.HasIndex(r => new { r.TargetId, r.TargetType }).HasDatabaseName("ix_reference_by_target");
+
         var uris = Table<UriIndexRow>(modelBuilder, "ix_uri");
         uris.Property(r => r.Value).HasColumnName("value");
         uris.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_uri_value");

@@ -80,7 +80,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
     {
         var parameters = compartment.Parameters.ToList();
         var (type, id) = (compartment.CompartmentType, compartment.CompartmentId);
-        var references = db.ReferenceIndex.Where(x => parameters.Contains(x.Param) && x.TargetType == type && x.TargetId == id);
+        var references = db.ReferenceIndex.Where(x => x.TargetId == id && x.TargetType == type && parameters.Contains(x.Param));
         return r => references.Any(x => x.RowId == r.RowId);
     }
 

@@ -198,6 +198,9 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 
                     b.HasKey("RowId", "Param", "Ordinal");
 
+                    b.HasIndex("TargetId", "TargetType")
+                        .HasDatabaseName("ix_reference_by_target");
+
                     b.HasIndex("ResourceType", "Param", "Url")
                         .HasDatabaseName("ix_reference_url");
 

@@ -185,6 +185,9 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
 
                     b.HasKey("RowId", "Param", "Ordinal");
 
+                    b.HasIndex("TargetId", "TargetType")
+                        .HasDatabaseName("ix_reference_by_target");
+
                     b.HasIndex("ResourceType", "Param", "Url")
                         .HasDatabaseName("ix_reference_url");
 
