@@ -93,6 +93,29 @@ public abstract class SearchTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Composite_PairsComponentsOfTheSameElement()
+    {
+        var weight = await CreateAsync(Observation(code: "29463-7", quantity: (80, "kg")));
+        var pressure = Observation(code: "85354-9");
+        pressure["component"] = new JsonArray(
+            Component("8480-6", 120),
+            Component("8462-4", 80));
+        var bloodPressure = await CreateAsync(pressure);
+
+        Assert.Equal([weight], await IdsAsync($"Observation?_tag={_unique}&code-value-quantity=http://loinc.org|29463-7$gt70|http://unitsofmeasure.org|kg"));
+        Assert.Equal([weight], await IdsAsync($"Observation?_tag={_unique}&code-value-quantity=29463-7$80000|http://unitsofmeasure.org|g"));
+        Assert.Empty(await IdsAsync($"Observation?_tag={_unique}&code-value-quantity=http://loinc.org|29463-7$lt70"));
+        Assert.Equal([bloodPressure], await IdsAsync($"Observation?_tag={_unique}&component-code-value-quantity=http://loinc.org|8480-6$gt100"));
+        Assert.Empty(await IdsAsync($"Observation?_tag={_unique}&component-code-value-quantity=http://loinc.org|8462-4$gt100"));
+    }
+
+    private static JsonObject Component(string code, decimal value) => new()
+    {
+        ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = code }) },
+        ["valueQuantity"] = new JsonObject { ["value"] = value, ["unit"] = "mm[Hg]", ["system"] = "http://unitsofmeasure.org", ["code"] = "mm[Hg]" },
+    };
+
+    [Fact]
     public async Task Missing_AndSort_PutResourcesWithoutValueLast()
     {
         var old = await CreateAsync(Patient(birthDate: "1950-01-01"));

@@ -25,6 +25,8 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<UriIndexRow> UriIndex => Set<UriIndexRow>();
 
+    public DbSet<CompositeIndexRow> CompositeIndex => Set<CompositeIndexRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var row = modelBuilder.Entity<ResourceRow>();

@@ -38,6 +38,9 @@ internal sealed class IndexRowSink(string resourceType, SearchParameterDefinitio
             case SearchParamType.Uri:
                 AddUri(value);
                 break;
+            case SearchParamType.Composite:
+                AddComposite(value);
+                break;
             default:
                 break;
         }
@@ -297,6 +300,65 @@ internal sealed class IndexRowSink(string resourceType, SearchParameterDefinitio
                 break;
             default:
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Each combination of the components' values found under one root element is one row, so
+    /// that <c>code$value</c> matches only a code and a value of the same element.
+    /// </summary>
+    private void AddComposite(Base root)
+    {
+        var node = root.ToPocoNode(ModelInfo.ModelInspector);
+        var context = new Hl7.Fhir.FhirPath.FhirEvaluationContext();
+        var values = definition.Components.Select(component =>
+        {
+            var componentRows = new List<IndexRow>();
+            var sink = new IndexRowSink(resourceType, component.Definition, componentRows);
+            foreach (var found in component.Expression.Invoke([node], context))
+            {
+                if (found.Poco is { } element)
+                {
+                    sink.Add(element, null);
+                }
+            }
+
+            return componentRows;
+        }).ToList();
+
+        foreach (var first in values[0].OfType<TokenIndexRow>())
+        {
+            foreach (var second in values[1])
+            {
+                var row = new CompositeIndexRow
+                {
+                    ResourceType = resourceType,
+                    Param = definition.Code,
+                    Ordinal = _ordinal++,
+                    FirstSystem = first.System,
+                    FirstCode = first.Code,
+                };
+                switch (second)
+                {
+                    case TokenIndexRow token:
+                        (row.SecondSystem, row.SecondCode) = (token.System, token.Code);
+                        break;
+                    case QuantityIndexRow quantity:
+                        (row.SecondSystem, row.SecondCode, row.SecondNumber) = (quantity.System, quantity.Code, quantity.Value);
+                        (row.SecondCanonicalCode, row.SecondCanonicalNumber) = (quantity.CanonicalCode, quantity.CanonicalValue);
+                        break;
+                    case DateIndexRow date:
+                        (row.SecondStart, row.SecondEnd) = (date.Start, date.End);
+                        break;
+                    case StringIndexRow text:
+                        row.SecondText = text.Value;
+                        break;
+                    default:
+                        continue;
+                }
+
+                rows.Add(row);
+            }
         }
     }
 

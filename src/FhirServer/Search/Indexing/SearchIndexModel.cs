@@ -9,12 +9,12 @@ internal static class SearchIndexModel
     public static readonly Type[] RowTypes =
     [
         typeof(StringIndexRow), typeof(TokenIndexRow), typeof(DateIndexRow), typeof(NumberIndexRow),
-        typeof(QuantityIndexRow), typeof(ReferenceIndexRow), typeof(UriIndexRow),
+        typeof(QuantityIndexRow), typeof(ReferenceIndexRow), typeof(UriIndexRow), typeof(CompositeIndexRow),
     ];
 
     /// <summary>The table of each row type, also used by the raw delete of a superseded version's rows.</summary>
     public static readonly IReadOnlyList<string> Tables =
-        ["ix_string", "ix_token", "ix_date", "ix_number", "ix_quantity", "ix_reference", "ix_uri"];
+        ["ix_string", "ix_token", "ix_date", "ix_number", "ix_quantity", "ix_reference", "ix_uri", "ix_composite"];
 
     public static void Configure(ModelBuilder modelBuilder)
     {
@@ -66,6 +66,19 @@ internal static class SearchIndexModel
         var uris = Table<UriIndexRow>(modelBuilder, "ix_uri");
         uris.Property(r => r.Value).HasColumnName("value");
         uris.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_uri_value");
+
+        var composites = Table<CompositeIndexRow>(modelBuilder, "ix_composite");
+        composites.Property(r => r.FirstSystem).HasColumnName("first_system");
+        composites.Property(r => r.FirstCode).HasColumnName("first_code");
+        composites.Property(r => r.SecondSystem).HasColumnName("second_system");
+        composites.Property(r => r.SecondCode).HasColumnName("second_code");
+        composites.Property(r => r.SecondNumber).HasColumnName("second_number");
+        composites.Property(r => r.SecondCanonicalCode).HasColumnName("second_canonical_code");
+        composites.Property(r => r.SecondCanonicalNumber).HasColumnName("second_canonical_number");
+        composites.Property(r => r.SecondStart).HasColumnName("second_start");
+        composites.Property(r => r.SecondEnd).HasColumnName("second_end");
+        composites.Property(r => r.SecondText).HasColumnName("second_text");
+        composites.HasIndex(r => new { r.ResourceType, r.Param, r.FirstCode, r.FirstSystem }).HasDatabaseName("ix_composite_first");
     }
 
     private static EntityTypeBuilder<T> Table<T>(ModelBuilder modelBuilder, string table)

@@ -11,6 +11,9 @@ internal sealed record SearchParameterDefinition(
     IReadOnlyList<string> Targets,
     IReadOnlyList<IndexPath> Paths)
 {
+    /// <summary>The two components of a composite parameter; empty for other types.</summary>
+    public IReadOnlyList<CompositeComponent> Components { get; init; } = [];
+
     /// <summary>True for <c>_id</c> and <c>_lastUpdated</c>, which are columns of the resources table, not index rows.</summary>
     public bool IsResourceColumn => Code is "_id" or "_lastUpdated";
 

@@ -32,6 +32,11 @@ internal sealed partial class SearchParameterRegistry
         ("_source", SearchParamType.Uri, "meta.source"),
     ];
 
+    private static readonly Dictionary<string, SearchParamDefinition> ByUrl = ModelInfo.SearchParameters
+        .Where(p => p.Url is not null)
+        .GroupBy(p => p.Url!)
+        .ToDictionary(g => g.Key, g => g.First());
+
     private readonly ConcurrentDictionary<string, FrozenDictionary<string, SearchParameterDefinition>> _byType = new();
 
     /// <summary>The parameters of <paramref name="resourceType"/>, by code.</summary>
@@ -62,7 +67,9 @@ internal sealed partial class SearchParameterRegistry
                 continue;
             }
 
-            var paths = parameter.Type is SearchParamType.Composite or SearchParamType.Special || parameter.Expression is null
+            var components = parameter.Type == SearchParamType.Composite ? CompileComponents(resourceType, parameter) : [];
+            var paths = parameter.Type == SearchParamType.Special || parameter.Expression is null ||
+                (parameter.Type == SearchParamType.Composite && components.Count == 0)
                 ? []
                 : CompileBranches(resourceType, parameter.Expression);
             definitions[parameter.Name] = new SearchParameterDefinition(
@@ -71,10 +78,41 @@ internal sealed partial class SearchParameterRegistry
                 parameter.Type,
                 parameter.Url,
                 parameter.Target?.Select(t => t.ToString()).ToArray() ?? [],
-                paths);
+                paths)
+            {
+                Components = components,
+            };
         }
 
         return definitions.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// The components of a composite whose first component is a token and whose second is a
+    /// token, quantity, date or string: every R4 composite but three (search.html#composite).
+    /// </summary>
+    private static List<CompositeComponent> CompileComponents(string resourceType, SearchParamDefinition parameter)
+    {
+        if (parameter.Component is not { Length: 2 } parts)
+        {
+            return [];
+        }
+
+        var components = new List<CompositeComponent>();
+        foreach (var part in parts)
+        {
+            if (part.Definition is null || part.Expression is null || !ByUrl.TryGetValue(part.Definition, out var target))
+            {
+                return [];
+            }
+
+            var definition = new SearchParameterDefinition(resourceType, $"{parameter.Name}#{components.Count}", target.Type, target.Url, [], []);
+            components.Add(new CompositeComponent(definition, Compiler.Compile(part.Expression)));
+        }
+
+        var isSupported = components[0].Definition.Type == SearchParamType.Token &&
+            components[1].Definition.Type is SearchParamType.Token or SearchParamType.Quantity or SearchParamType.Date or SearchParamType.String;
+        return isSupported ? components : [];
     }
 
     /// <summary>Compiles the branches of <paramref name="expression"/> that start at <paramref name="resourceType"/>.</summary>
@@ -164,7 +202,7 @@ internal sealed partial class SearchParameterRegistry
         return depth == 0;
     }
 
-    [GeneratedRegex(@"^\(?([A-Za-z]+)[\.\s]")]
+    [GeneratedRegex(@"^\(?([A-Za-z]+)(?:[\.\s]|$)")]
     private static partial Regex HeadPattern();
 
     [GeneratedRegex(@"\.where\(resolve\(\) is ([A-Za-z]+)\)")]

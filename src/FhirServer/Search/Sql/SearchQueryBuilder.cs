@@ -110,6 +110,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
                 SearchParamType.Quantity => Exists(Rows(db.QuantityIndex, type, key)),
                 SearchParamType.Reference => Exists(Rows(db.ReferenceIndex, type, key)),
                 SearchParamType.Uri => Exists(Rows(db.UriIndex, type, key)),
+                SearchParamType.Composite => Exists(Rows(db.CompositeIndex, type, key)),
                 _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
             };
             return isMissing ? PredicateComposer.Not(exists) : exists;
@@ -134,6 +135,8 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
                 return Exists(Rows(db.ReferenceIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ReferenceValuePredicate(criterion.Modifier, v, baseUrl)).ToList())));
             case SearchParamType.Uri:
                 return Exists(Rows(db.UriIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => UriValue(criterion.Modifier, v)).ToList())));
+            case SearchParamType.Composite:
+                return Exists(Rows(db.CompositeIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => CompositeValue(criterion, v, key)).ToList())));
             default:
                 throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key);
         }
@@ -383,6 +386,53 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
             default:
                 return x => false;
         }
+    }
+
+    private static readonly Dictionary<string, string> FirstToken = new()
+    {
+        [nameof(TokenIndexRow.System)] = nameof(CompositeIndexRow.FirstSystem),
+        [nameof(TokenIndexRow.Code)] = nameof(CompositeIndexRow.FirstCode),
+    };
+
+    private static readonly Dictionary<string, string> SecondColumns = new()
+    {
+        [nameof(TokenIndexRow.System)] = nameof(CompositeIndexRow.SecondSystem),
+        [nameof(TokenIndexRow.Code)] = nameof(CompositeIndexRow.SecondCode),
+        [nameof(QuantityIndexRow.Value)] = nameof(CompositeIndexRow.SecondNumber),
+        [nameof(QuantityIndexRow.CanonicalCode)] = nameof(CompositeIndexRow.SecondCanonicalCode),
+        [nameof(QuantityIndexRow.CanonicalValue)] = nameof(CompositeIndexRow.SecondCanonicalNumber),
+        [nameof(DateIndexRow.Start)] = nameof(CompositeIndexRow.SecondStart),
+        [nameof(DateIndexRow.End)] = nameof(CompositeIndexRow.SecondEnd),
+    };
+
+    private static readonly Dictionary<string, string> SecondString = new()
+    {
+        [nameof(StringIndexRow.Value)] = nameof(CompositeIndexRow.SecondText),
+    };
+
+    /// <summary>
+    /// <c>first$second</c> (search.html#composite): the token and the second component, each
+    /// compared by the rules of its type, on the same row.
+    /// </summary>
+    private Expression<Func<CompositeIndexRow, bool>> CompositeValue(ValueCriterion criterion, SearchValue value, string key)
+    {
+        var parts = SearchEscaping.Split(value.Text, '$');
+        if (parts.Count != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw FhirException.BadRequest($"'{value.Text}' in '{key}' must be two values joined by $, e.g. http://loinc.org|8480-6$gt120.", key);
+        }
+
+        var first = ComponentRewriter.Rewrite(TokenValue(null, new SearchValue(SearchPrefix.Eq, parts[0])), FirstToken);
+        var type = criterion.Parameter.Components[1].Definition.Type;
+        var second = SearchParser.SplitValues(parts[1], type)[0];
+        var secondPredicate = type switch
+        {
+            SearchParamType.Token => ComponentRewriter.Rewrite(TokenValue(null, second), SecondColumns),
+            SearchParamType.Quantity => ComponentRewriter.Rewrite(QuantityValue(second, key), SecondColumns),
+            SearchParamType.Date => ComponentRewriter.Rewrite(DateValue(second, key), SecondColumns),
+            _ => ComponentRewriter.Rewrite(StringValue(null, second), SecondString),
+        };
+        return PredicateComposer.And([first, secondPredicate]);
     }
 
     private static Expression<Func<UriIndexRow, bool>> UriValue(string? modifier, SearchValue value)

@@ -22,6 +22,81 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("FirstCode")
+                        .HasColumnType("text")
+                        .HasColumnName("first_code")
+                        .UseCollation("C");
+
+                    b.Property<string>("FirstSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("first_system")
+                        .UseCollation("C");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("SecondCanonicalCode")
+                        .HasColumnType("text")
+                        .HasColumnName("second_canonical_code")
+                        .UseCollation("C");
+
+                    b.Property<double?>("SecondCanonicalNumber")
+                        .HasColumnType("double precision")
+                        .HasColumnName("second_canonical_number");
+
+                    b.Property<string>("SecondCode")
+                        .HasColumnType("text")
+                        .HasColumnName("second_code")
+                        .UseCollation("C");
+
+                    b.Property<Instant?>("SecondEnd")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("second_end");
+
+                    b.Property<double?>("SecondNumber")
+                        .HasColumnType("double precision")
+                        .HasColumnName("second_number");
+
+                    b.Property<Instant?>("SecondStart")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("second_start");
+
+                    b.Property<string>("SecondSystem")
+                        .HasColumnType("text")
+                        .HasColumnName("second_system")
+                        .UseCollation("C");
+
+                    b.Property<string>("SecondText")
+                        .HasColumnType("text")
+                        .HasColumnName("second_text")
+                        .UseCollation("C");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "FirstCode", "FirstSystem")
+                        .HasDatabaseName("ix_composite_first");
+
+                    b.ToTable("ix_composite", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.DateIndexRow", b =>
                 {
                     b.Property<long>("RowId")
@@ -399,6 +474,17 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         .HasDatabaseName("ux_resources_version");
 
                     b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.DateIndexRow", b =>

@@ -16,6 +16,75 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ordinal");
+
+                    b.Property<string>("FirstCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_code");
+
+                    b.Property<string>("FirstSystem")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_system");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("SecondCanonicalCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("second_canonical_code");
+
+                    b.Property<double?>("SecondCanonicalNumber")
+                        .HasColumnType("REAL")
+                        .HasColumnName("second_canonical_number");
+
+                    b.Property<string>("SecondCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("second_code");
+
+                    b.Property<long?>("SecondEnd")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("second_end");
+
+                    b.Property<double?>("SecondNumber")
+                        .HasColumnType("REAL")
+                        .HasColumnName("second_number");
+
+                    b.Property<long?>("SecondStart")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("second_start");
+
+                    b.Property<string>("SecondSystem")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("second_system");
+
+                    b.Property<string>("SecondText")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("second_text");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "FirstCode", "FirstSystem")
+                        .HasDatabaseName("ix_composite_first");
+
+                    b.ToTable("ix_composite", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.DateIndexRow", b =>
                 {
                     b.Property<long>("RowId")
@@ -378,6 +447,17 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         .HasDatabaseName("ux_resources_version");
 
                     b.ToTable("resources", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.DateIndexRow", b =>
