@@ -48,6 +48,64 @@ public abstract class SearchTests(StorageFixture fixture)
         Assert.Equal([female], await IdsAsync($"Patient?_tag={_unique}&gender=female"));
     }
 
+    [Fact]
+    public async Task Token_InAndHierarchy_UseStoredValueSetsAndCodeSystems()
+    {
+        var system = $"http://example.org/cs-{_unique}";
+        await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "CodeSystem",
+            ["url"] = system,
+            ["status"] = "active",
+            ["content"] = "complete",
+            ["concept"] = new JsonArray(
+                new JsonObject
+                {
+                    ["code"] = "A",
+                    ["concept"] = new JsonArray(new JsonObject { ["code"] = "A1", ["concept"] = new JsonArray(new JsonObject { ["code"] = "A1a" }) }),
+                },
+                new JsonObject { ["code"] = "B" }),
+        });
+        var enumerated = $"http://example.org/vs-{_unique}";
+        await CreateAsync(ValueSet(enumerated, new JsonObject
+        {
+            ["system"] = system,
+            ["concept"] = new JsonArray(new JsonObject { ["code"] = "A1" }, new JsonObject { ["code"] = "B" }),
+        }));
+        var filtered = $"http://example.org/vs-isa-{_unique}";
+        await CreateAsync(ValueSet(filtered, new JsonObject
+        {
+            ["system"] = system,
+            ["filter"] = new JsonArray(new JsonObject { ["property"] = "concept", ["op"] = "is-a", ["value"] = "A1" }),
+        }));
+        var a = await CreateAsync(Condition(system, "A"));
+        var a1 = await CreateAsync(Condition(system, "A1"));
+        var a1a = await CreateAsync(Condition(system, "A1a"));
+        var b = await CreateAsync(Condition(system, "B"));
+
+        Assert.Equal([a, a1, a1a], await IdsAsync($"Condition?_tag={_unique}&code:below={system}|A"));
+        Assert.Equal([a, a1, a1a], await IdsAsync($"Condition?_tag={_unique}&code:above={system}|A1a"));
+        Assert.Equal([a1, b], await IdsAsync($"Condition?_tag={_unique}&code:in={enumerated}"));
+        Assert.Equal([a, a1a], await IdsAsync($"Condition?_tag={_unique}&code:not-in={enumerated}"));
+        Assert.Equal([a1, a1a], await IdsAsync($"Condition?_tag={_unique}&code:in={filtered}"));
+    }
+
+    private static JsonObject ValueSet(string url, JsonObject include) => new()
+    {
+        ["resourceType"] = "ValueSet",
+        ["url"] = url,
+        ["status"] = "active",
+        ["compose"] = new JsonObject { ["include"] = new JsonArray(include) },
+    };
+
+    private JsonObject Condition(string system, string code) => new()
+    {
+        ["resourceType"] = "Condition",
+        ["meta"] = Tagged(),
+        ["subject"] = new JsonObject { ["reference"] = "Patient/someone" },
+        ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = code }) },
+    };
+
     [Theory]
     [InlineData("1980", true)]
     [InlineData("1980-02", true)]

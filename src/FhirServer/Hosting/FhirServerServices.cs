@@ -49,6 +49,7 @@ internal static class FhirServerServices
         services.AddScoped<Operations.Everything.EverythingOperation>();
         services.AddScoped<ConditionalMatches>();
         services.AddScoped<SearchQueryBuilder>();
+        services.AddScoped<TokenSets>();
         services.AddSingleton<SearchParser>();
         services.AddSingleton<CompartmentDefinitions>();
         services.AddScoped<CapabilitiesInteraction>();

@@ -23,7 +23,8 @@ internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder
             throw FhirException.BadRequest($"A conditional interaction on {type} needs search criteria; without them it would match every resource.");
         }
 
-        return await builder.Matches([type], search.Criteria, baseUrl)
+        var matches = await builder.MatchesAsync([type], search.Criteria, baseUrl, cancellationToken);
+        return await matches
             .OrderBy(r => r.RowId)
             .Select(r => r.ResourceId)
             .Take(limit)

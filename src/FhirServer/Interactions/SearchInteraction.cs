@@ -33,7 +33,7 @@ internal sealed class SearchInteraction(
             criteria.Add(compartments.Criterion(request.CompartmentType!, request.Id!, request.ResourceType!));
         }
 
-        var matches = builder.Matches(types, criteria, request.BaseUrl);
+        var matches = await builder.MatchesAsync(types, criteria, request.BaseUrl, cancellationToken);
         var single = types.Count == 1 ? types[0] : null;
         var order = new SortOrder(db, single, search.Sort);
         SearchPageToken? page = null;

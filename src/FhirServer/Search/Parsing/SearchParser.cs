@@ -228,7 +228,7 @@ internal sealed class SearchParser(SearchParameterRegistry registry, IOptions<Se
         var allowed = parameter.Type switch
         {
             SearchParamType.String => modifier is "exact" or "contains",
-            SearchParamType.Token => modifier is "not" or "text" or "of-type",
+            SearchParamType.Token => modifier is "not" or "text" or "in" or "not-in" or "above" or "below",
             SearchParamType.Reference => modifier is "identifier",
             SearchParamType.Uri => modifier is "above" or "below",
             _ => false,

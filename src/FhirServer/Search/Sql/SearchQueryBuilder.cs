@@ -15,10 +15,20 @@ namespace FhirMh.FhirServer.Search.Sql;
 /// EXISTS sub-query over an index table (ARCHITECTURE.md, Search), so SQLite and PostgreSQL
 /// share the builder. Value semantics follow search.html#ptypes and search.html#prefix.
 /// </summary>
-internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
+internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSets tokenSets)
 {
+    private Dictionary<SearchValue, TokenSet> _tokenSets = [];
+
     /// <summary>Current, live resources of the given types (all types when empty) that meet every criterion.</summary>
-    public IQueryable<ResourceRow> Matches(IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl)
+    /// <remarks>ValueSets and CodeSystems the criteria refer to (<c>:in</c>, <c>:below</c>...) are read first.</remarks>
+    public async Task<IQueryable<ResourceRow>> MatchesAsync(
+        IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl, CancellationToken cancellationToken)
+    {
+        _tokenSets = await tokenSets.LoadAsync(criteria, cancellationToken);
+        return Matches(types, criteria, baseUrl);
+    }
+
+    private IQueryable<ResourceRow> Matches(IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl)
     {
         var query = Live(types);
         var single = types.Count == 1 ? types[0] : null;
@@ -121,10 +131,11 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
             case SearchParamType.String:
                 return Exists(Rows(db.StringIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => StringValue(criterion.Modifier, v)).ToList())));
             case SearchParamType.Token:
-                var tokens = Exists(Rows(db.TokenIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => TokenValue(criterion.Modifier, v)).ToList())));
+                var tokens = Exists(Rows(db.TokenIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v =>
+                    criterion.Modifier is "in" or "not-in" or "above" or "below" ? InSet(_tokenSets[v]) : TokenValue(criterion.Modifier, v)).ToList())));
 
-                // :not matches resources with no matching value, including those without the element (search.html#token).
-                return criterion.Modifier == "not" ? PredicateComposer.Not(tokens) : tokens;
+                // :not and :not-in match resources with no matching value, including those without the element (search.html#token).
+                return criterion.Modifier is "not" or "not-in" ? PredicateComposer.Not(tokens) : tokens;
             case SearchParamType.Date:
                 return Exists(Rows(db.DateIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => DateValue(v, key)).ToList())));
             case SearchParamType.Number:
@@ -232,6 +243,23 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock)
             ({ } s, { } c, _) => x => x.System == s && x.Code == c,
             _ => x => false,
         };
+    }
+
+    private static Expression<Func<TokenIndexRow, bool>> InSet(TokenSet set)
+    {
+        var alternatives = new List<Expression<Func<TokenIndexRow, bool>>>();
+        foreach (var (system, list) in set.CodesBySystem)
+        {
+            var codes = list.Distinct().ToList();
+            alternatives.Add(x => x.System == system && codes.Contains(x.Code!));
+        }
+
+        foreach (var system in set.WholeSystems)
+        {
+            alternatives.Add(x => x.System == system);
+        }
+
+        return alternatives.Count == 0 ? x => false : PredicateComposer.Or(alternatives);
     }
 
     private Expression<Func<DateIndexRow, bool>> DateValue(SearchValue value, string key)
