@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 
 namespace FhirMh.FhirServer.IntegrationTests;
 
@@ -345,6 +346,55 @@ public abstract class SearchTests(StorageFixture fixture)
 
         Assert.Equal(2, (int?)bundle["total"]);
         Assert.Equal([patient, observation], Entries(bundle, "match"));
+    }
+
+    [Fact]
+    public async Task Elements_ApplyToEachResource_AndSummaryCountGivesOnlyTheTotal()
+    {
+        var id = await CreateAsync(Patient(family: $"Elements{_unique}", gender: "female", birthDate: "1970-01-01"));
+
+        var elements = await SearchAsync($"Patient?_tag={_unique}&_elements=gender");
+        var count = await SearchAsync($"Patient?_tag={_unique}&_summary=count");
+
+        var resource = elements["entry"]![0]!["resource"]!.AsObject();
+        Assert.Equal(id, (string?)resource["id"]);
+        Assert.Equal("female", (string?)resource["gender"]);
+        Assert.Null(resource["birthDate"]);
+        Assert.Null(resource["name"]);
+        Assert.Equal(1, (int?)count["total"]);
+        Assert.Null(count["entry"]);
+    }
+
+    [Fact]
+    public async Task Search_InXml_ReturnsASearchsetBundle()
+    {
+        var id = await CreateAsync(Patient(gender: "male"));
+
+        using var response = await _client.GetAsync($"/fhir/Patient?_tag={_unique}&_format=xml");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        XNamespace fhir = "http://hl7.org/fhir";
+        Assert.Equal("searchset", (string?)xml.Root!.Element(fhir + "type")!.Attribute("value"));
+        Assert.Equal(id, (string?)xml.Descendants(fhir + "Patient").Single().Element(fhir + "id")!.Attribute("value"));
+    }
+
+    [Fact]
+    public async Task Batch_SearchEntry_ReturnsTheSearchset()
+    {
+        var id = await CreateAsync(Patient());
+        var batch = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "batch",
+            ["entry"] = new JsonArray(new JsonObject { ["request"] = new JsonObject { ["method"] = "GET", ["url"] = $"Patient?_tag={_unique}" } }),
+        };
+
+        using var response = await _client.PostAsync("/fhir", Fhir.Json(batch));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var searchset = (await response.BodyAsync())["entry"]![0]!["resource"]!.AsObject();
+        Assert.Equal([id], Entries(searchset, "match"));
     }
 
     [Fact]

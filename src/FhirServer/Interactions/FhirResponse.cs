@@ -15,6 +15,9 @@ internal sealed record FhirResponse(int StatusCode)
     /// <summary>A resource made for this response (a Bundle, a CapabilityStatement, an OperationOutcome).</summary>
     public Resource? Resource { get; init; }
 
+    /// <summary>A search result whose resources are still stored JSON.</summary>
+    public Searchset? Searchset { get; init; }
+
     /// <summary>Relative URL of the version written, e.g. <c>Patient/1/_history/2</c>.</summary>
     public string? Location { get; init; }
 

@@ -3,7 +3,6 @@ using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Paging;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Search.Sql;
-using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +19,6 @@ internal sealed class SearchInteraction(
     SearchQueryBuilder builder,
     CompartmentDefinitions compartments,
     FhirDbContext db,
-    FhirSerializers serializers,
     IOptions<SearchOptions> options)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
@@ -40,6 +38,13 @@ internal sealed class SearchInteraction(
         if (search.PageToken is { } token)
         {
             page = SearchPageToken.Decode(token) ?? throw FhirException.BadRequest($"'{token}' is not a page of this server's search results.", "_page");
+        }
+
+        // _summary=count: the number of matches and nothing else (search.html#summary).
+        var isCountOnly = request.Parameter("_summary") == "count";
+        if (isCountOnly)
+        {
+            search = search with { Count = 0, Total = TotalMode.Accurate };
         }
 
         var isBefore = page is { IsBefore: true };
@@ -65,16 +70,9 @@ internal sealed class SearchInteraction(
             bundle.Total = await matches.CountAsync(cancellationToken);
         }
 
-        foreach (var row in rows)
-        {
-            bundle.Entry.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match));
-        }
-
+        var entries = rows.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
         var included = await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken);
-        foreach (var row in included)
-        {
-            bundle.Entry.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
-        }
+        entries.AddRange(included.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
 
         if (search.Ignored.Count > 0)
         {
@@ -110,7 +108,7 @@ internal sealed class SearchInteraction(
             }
         }
 
-        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+        return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, entries) };
     }
 
     private static List<string> TypesOf(FhirRequest request)
@@ -139,10 +137,6 @@ internal sealed class SearchInteraction(
         _ => $"{request.BaseUrl}/{request.ResourceType}",
     };
 
-    private Bundle.EntryComponent Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) => new()
-    {
-        FullUrl = $"{baseUrl}/{row.ResourceType}/{row.ResourceId}",
-        Resource = serializers.ParseJson(row.Json),
-        Search = new Bundle.SearchComponent { Mode = mode },
-    };
+    private static SearchsetEntry Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) =>
+        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
 }

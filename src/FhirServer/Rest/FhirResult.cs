@@ -28,6 +28,12 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
             http.Headers.Location = $"{baseUrl}/{location}";
         }
 
+        if (response.Searchset is { } searchset)
+        {
+            await WriteSearchsetAsync(httpContext, searchset);
+            return;
+        }
+
         var (body, isStoredBody, status) = Body();
         http.StatusCode = status;
         if (body is null && !isStoredBody)
@@ -65,6 +71,29 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
         }
 
         await http.BodyWriter.FlushAsync(cancellationToken);
+    }
+
+    private async Task WriteSearchsetAsync(HttpContext httpContext, Searchset searchset)
+    {
+        var http = httpContext.Response;
+        var serializers = httpContext.RequestServices.GetRequiredService<FhirSerializers>();
+        http.StatusCode = response.StatusCode;
+        http.ContentType = MediaTypes.ContentType(output.Format);
+        http.Headers.Vary = "Accept";
+        if (output.Format == ResourceFormat.Xml)
+        {
+            var xml = serializers.ToXml(SearchsetWriter.ToBundle(searchset, serializers, output.Filter), null, output.IsPretty);
+            http.ContentLength = xml.Length;
+            await http.Body.WriteAsync(xml, httpContext.RequestAborted);
+            return;
+        }
+
+        await using (var writer = new Utf8JsonWriter(http.BodyWriter, output.IsPretty ? FhirSerializers.IndentedWriterOptions : FhirSerializers.CompactWriterOptions))
+        {
+            SearchsetWriter.WriteJson(writer, searchset, serializers, output.Filter);
+        }
+
+        await http.BodyWriter.FlushAsync(httpContext.RequestAborted);
     }
 
     /// <summary>

@@ -16,11 +16,16 @@ internal sealed record OutputOptions(
 {
     public static readonly OutputOptions Default = new(ResourceFormat.Json, false, null, null, PreferReturn.Representation);
 
-    /// <summary>A filter for the SDK serializers, or null when the whole resource is wanted.</summary>
+    /// <summary>
+    /// A filter for the SDK serializers, or null when the whole resource is wanted. <c>_elements</c>
+    /// keeps <c>id</c> and <c>meta</c> too: without them a client cannot tell which version of which
+    /// resource it got (search.html#elements asks for the mandatory elements; these identify it).
+    /// </summary>
     public SerializationFilter? Filter =>
         Summary is null or SummaryType.False && Elements is null
             ? null
-            : (Summary ?? SummaryType.False).GetSerializationFilter(Elements, includeMandatoryInElementsSummary: true);
+            : (Summary ?? SummaryType.False).GetSerializationFilter(
+                Elements is null ? null : [.. Elements.Union(["id", "meta"])], includeMandatoryInElementsSummary: true);
 
     /// <exception cref="FhirException">406 for an unusable format, 400 for a bad <c>_summary</c>.</exception>
     public static OutputOptions From(HttpRequest request)

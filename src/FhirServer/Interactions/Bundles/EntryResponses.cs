@@ -57,6 +57,10 @@ internal sealed class EntryResponses(FhirSerializers serializers)
     /// <summary>The status as Bundle.entry.response.status carries it: the code, then the reason phrase, e.g. <c>201 Created</c>.</summary>
     public static string StatusLine(int status) => $"{status} {ReasonPhrases.GetReasonPhrase(status)}".TrimEnd();
 
-    private Resource? Stored(FhirResponse response) =>
-        response.Version is { IsDeleted: false, Json: { } json } ? serializers.ParseJson(json) : null;
+    private Resource? Stored(FhirResponse response) => response switch
+    {
+        { Searchset: { } searchset } => Rest.SearchsetWriter.ToBundle(searchset, serializers, null),
+        { Version: { IsDeleted: false, Json: { } json } } => serializers.ParseJson(json),
+        _ => null,
+    };
 }

@@ -3,7 +3,6 @@ using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Paging;
-using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -20,7 +19,6 @@ namespace FhirMh.FhirServer.Operations.Everything;
 internal sealed class EverythingOperation(
     FhirDbContext db,
     CompartmentDefinitions compartments,
-    FhirSerializers serializers,
     IOptions<SearchOptions> options)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
@@ -81,10 +79,7 @@ internal sealed class EverythingOperation(
         }
 
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
-        foreach (var row in rows)
-        {
-            bundle.Entry.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match));
-        }
+        var entries = rows.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
 
         // The resources the page refers to (practitioners, organizations, medications...).
         var pageRows = rows.Select(r => r.RowId).ToList();
@@ -98,7 +93,7 @@ internal sealed class EverythingOperation(
             .ToListAsync(cancellationToken);
         foreach (var row in included.Where(r => !members.Contains(r.RowId) && shown.Add(r.RowId)))
         {
-            bundle.Entry.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
+            entries.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
         }
 
         var self = $"{request.BaseUrl}/Patient/{id}/$everything?_count={count.ToString(CultureInfo.InvariantCulture)}"
@@ -110,15 +105,11 @@ internal sealed class EverythingOperation(
             bundle.Link.Add(new Bundle.LinkComponent { Relation = "next", Url = $"{self}&_page={new SearchPageToken(IsBefore: false, rows[^1].RowId, []).Encode()}" });
         }
 
-        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+        return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, entries) };
     }
 
-    private Bundle.EntryComponent Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) => new()
-    {
-        FullUrl = $"{baseUrl}/{row.ResourceType}/{row.ResourceId}",
-        Resource = serializers.ParseJson(row.Json),
-        Search = new Bundle.SearchComponent { Mode = mode },
-    };
+    private static SearchsetEntry Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) =>
+        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
 
     private int Count(string? value)
     {

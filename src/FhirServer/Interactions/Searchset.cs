@@ -1,0 +1,13 @@
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Interactions;
+
+/// <summary>
+/// A searchset Bundle whose match and include entries are still the stored JSON, so that a JSON
+/// response can stream them unparsed. <see cref="Shell"/> carries type, total, links and the
+/// outcome entry, if any.
+/// </summary>
+internal sealed record Searchset(Bundle Shell, IReadOnlyList<SearchsetEntry> Entries);
+
+/// <summary>One match or include of a <see cref="Searchset"/>.</summary>
+internal sealed record SearchsetEntry(string FullUrl, string Json, Bundle.SearchEntryMode Mode);
