@@ -1,7 +1,7 @@
 namespace FhirMh.FhirServer.IntegrationTests;
 
 /// <summary>A server on a new database of the shared test PostgreSQL.</summary>
-public sealed class PostgresFixture : StorageFixture
+public class PostgresFixture : StorageFixture
 {
     public override string Provider => "Postgres";
 

@@ -3,7 +3,7 @@ using Microsoft.Data.Sqlite;
 namespace FhirMh.FhirServer.IntegrationTests;
 
 /// <summary>A server on a new SQLite file in a temporary folder.</summary>
-public sealed class SqliteFixture : StorageFixture
+public class SqliteFixture : StorageFixture
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "fhirmh-sqlite-" + Guid.NewGuid().ToString("N")[..12]);
 

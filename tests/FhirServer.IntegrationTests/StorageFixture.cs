@@ -24,10 +24,24 @@ public abstract class StorageFixture : IAsyncLifetime
 
     internal FhirServerFactory Factory => _factory ?? throw new InvalidOperationException("The fixture has not started.");
 
+    /// <summary>Settings of the fixture's own server, on top of appsettings.json.</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Another server host on the same database with settings of its own, which the caller
+    /// stops by disposing it (as a server process that goes away).
+    /// </summary>
+    internal FhirServerFactory StartServer(IReadOnlyDictionary<string, string> settings)
+    {
+        var server = new FhirServerFactory(Provider, _connectionString!, settings);
+        _ = server.Server;
+        return server;
+    }
+
     public async Task InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
-        _factory = new FhirServerFactory(Provider, _connectionString);
+        _factory = new FhirServerFactory(Provider, _connectionString, Settings);
         _ = _factory.Server; // starts the host, and with it the migrations
     }
 

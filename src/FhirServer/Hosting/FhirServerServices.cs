@@ -1,11 +1,14 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Interactions.Bundles;
+using FhirMh.FhirServer.Operations.ReindexStatus;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Search.Sql;
 using FhirMh.FhirServer.Search.Parameters;
+using FhirMh.FhirServer.Search.Reindexing;
+using FhirMh.FhirServer.Search.Stored;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Storage.Postgres;
@@ -28,13 +31,19 @@ internal static class FhirServerServices
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
         services.Configure<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
         services.Configure<SearchOptions>(configuration.GetSection(SearchOptions.SectionName));
+        services.Configure<StoredParameterOptions>(configuration.GetSection(StoredParameterOptions.SectionName));
+        services.Configure<ReindexOptions>(configuration.GetSection(ReindexOptions.SectionName));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 
         AddStorage(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new FhirSerializers(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxJsonDepth));
         services.AddSingleton<RequestBodyReader>();
+        services.AddSingleton<StoredSearchParameters>();
         services.AddSingleton<SearchParameterRegistry>();
+        services.AddScoped<SearchParameterWrites>();
+        services.AddScoped<ReindexBatch>();
+        services.AddScoped<ReindexStatusOperation>();
         services.AddSingleton<SearchIndexer>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();
@@ -64,6 +73,9 @@ internal static class FhirServerServices
         services.AddScoped<IConditionalReferenceResolver, SearchConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();
+
+        // After the migrator: hosted services start in order, and jobs live in migrated tables.
+        services.AddHostedService<ReindexWorker>();
         services.AddExceptionHandler<FhirExceptionHandler>();
         services.AddProblemDetails();
         services.AddEndpointsApiExplorer();

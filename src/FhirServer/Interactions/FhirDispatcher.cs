@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using FhirMh.FhirServer.Interactions.Bundles;
+using FhirMh.FhirServer.Operations.ReindexStatus;
 using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search.Stored;
 using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Interactions;
@@ -20,12 +22,17 @@ internal sealed partial class FhirDispatcher(
     SearchInteraction search,
     Operations.Everything.EverythingOperation everything,
     CapabilitiesInteraction capabilities,
-    BundleInteraction bundles)
+    BundleInteraction bundles,
+    ReindexStatusOperation reindexStatus,
+    StoredSearchParameters storedParameters)
 {
-    public Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
+    public async Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         CheckAddress(request);
-        return request.Interaction switch
+
+        // Stored SearchParameters may have changed through another process sharing the database.
+        await storedParameters.RefreshAsync(cancellationToken);
+        return await (request.Interaction switch
         {
             FhirInteraction.Read => read.HandleAsync(request, cancellationToken),
             FhirInteraction.VRead => vread.HandleAsync(request, cancellationToken),
@@ -40,9 +47,19 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.PatientEverything => everything.HandleAsync(request, cancellationToken),
             FhirInteraction.Capabilities => capabilities.HandleAsync(request),
             FhirInteraction.BatchOrTransaction => bundles.HandleAsync(request, this, cancellationToken),
+            FhirInteraction.InstanceOperation => OperateAsync(request, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
-        };
+        });
     }
+
+    private Task<FhirResponse> OperateAsync(FhirRequest request, CancellationToken cancellationToken) => (request.ResourceType, request.Operation) switch
+    {
+        (StoredSearchParameters.ResourceType, ReindexStatusOperation.Name) => reindexStatus.HandleAsync(request, cancellationToken),
+        _ => throw FhirException.Of(
+            StatusCodes.Status404NotFound,
+            Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported,
+            $"This server has no operation ${request.Operation} on {request.ResourceType} instances."),
+    };
 
     private static void CheckAddress(FhirRequest request)
     {

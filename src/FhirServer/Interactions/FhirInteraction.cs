@@ -25,4 +25,7 @@ internal enum FhirInteraction
     /// CapabilityStatement claims both (http.html#transaction).
     /// </summary>
     BatchOrTransaction,
+
+    /// <summary>A named operation on an instance, <c>[type]/[id]/$[name]</c> (operations.html).</summary>
+    InstanceOperation,
 }

@@ -44,6 +44,9 @@ internal sealed record FhirRequest(
     /// </summary>
     public Rest.PreferReturn PreferReturn { get; init; } = Rest.PreferReturn.Representation;
 
+    /// <summary>The name of an instance operation without its <c>$</c>, e.g. <c>reindex-status</c>.</summary>
+    public string? Operation { get; init; }
+
     /// <summary>The last value of a query parameter, or null when absent.</summary>
     public string? Parameter(string name)
     {

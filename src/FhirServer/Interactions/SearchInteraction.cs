@@ -3,6 +3,7 @@ using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Paging;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Search.Sql;
+using FhirMh.FhirServer.Search.Stored;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -19,12 +20,14 @@ internal sealed class SearchInteraction(
     SearchQueryBuilder builder,
     CompartmentDefinitions compartments,
     FhirDbContext db,
+    StoredSearchParameters storedParameters,
     IOptions<SearchOptions> options)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var types = TypesOf(request);
         var search = parser.Parse(types, request.Parameters, request.IsStrictHandling);
+        var incomplete = IndexingWarnings.Of(search, storedParameters.Current);
         var criteria = search.Criteria.ToList();
         if (request.Interaction == FhirInteraction.SearchCompartment)
         {
@@ -74,7 +77,7 @@ internal sealed class SearchInteraction(
         var included = await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken);
         entries.AddRange(included.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
 
-        if (search.Ignored.Count > 0)
+        if (search.Ignored.Count > 0 || incomplete.Count > 0)
         {
             // search.html#errors: parameters the server did not use are reported, not silently dropped.
             var outcome = new OperationOutcome();
@@ -85,6 +88,16 @@ internal sealed class SearchInteraction(
                     Severity = OperationOutcome.IssueSeverity.Warning,
                     Code = OperationOutcome.IssueType.NotSupported,
                     Diagnostics = ignored + " It was ignored.",
+                });
+            }
+
+            foreach (var warning in incomplete)
+            {
+                outcome.Issue.Add(new OperationOutcome.IssueComponent
+                {
+                    Severity = OperationOutcome.IssueSeverity.Warning,
+                    Code = OperationOutcome.IssueType.Incomplete,
+                    Diagnostics = warning,
                 });
             }
 

@@ -54,6 +54,7 @@ internal static class FhirEndpoints
             IfNoneExist = headers["If-None-Exist"].ToString() is { Length: > 0 } ifNoneExist ? ifNoneExist : null,
             IsStrictHandling = headers["Prefer"].Any(p => p is not null && p.Contains("handling=strict", StringComparison.OrdinalIgnoreCase)),
             CompartmentType = routeValues["compartment"] as string,
+            Operation = routeValues["operation"] as string,
             PreferReturn = output.PreferReturn,
         };
 

@@ -30,5 +30,6 @@ internal static class FhirRoutes
         new("DELETE", "{type}/{id}", FhirInteraction.Delete, "delete (a tombstone version)"),
         new("GET", "{type}/{id}/_history", FhirInteraction.HistoryInstance, "history of one resource"),
         new("GET", "{type}/{id}/_history/{vid}", FhirInteraction.VRead, "vread one version"),
+        new("GET", "{type}/{id}/${operation}", FhirInteraction.InstanceOperation, "an operation on one resource: SearchParameter/[id]/$reindex-status"),
     ];
 }

@@ -1,4 +1,6 @@
 using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Reindexing;
+using FhirMh.FhirServer.Search.Stored;
 using Microsoft.EntityFrameworkCore;
 
 namespace FhirMh.FhirServer.Storage;
@@ -26,6 +28,10 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<UriIndexRow> UriIndex => Set<UriIndexRow>();
 
     public DbSet<CompositeIndexRow> CompositeIndex => Set<CompositeIndexRow>();
+
+    public DbSet<SearchParameterState> SearchParameterStates => Set<SearchParameterState>();
+
+    public DbSet<ReindexJob> ReindexJobs => Set<ReindexJob>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -63,5 +69,6 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
             .HasDatabaseName("ix_resources_last_updated");
 
         SearchIndexModel.Configure(modelBuilder);
+        ReindexModel.Configure(modelBuilder);
     }
 }

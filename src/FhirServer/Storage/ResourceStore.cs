@@ -1,5 +1,6 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Stored;
 using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +17,13 @@ namespace FhirMh.FhirServer.Storage;
     "Reliability",
     "CA1001",
     Justification = "The caller of BeginTransactionAsync owns and disposes the StoreTransaction; the field only marks it as open.")]
-internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializers serializers, WriteGate writeGate, SearchIndexer indexer)
+internal sealed class ResourceStore(
+    FhirDbContext db,
+    IClock clock,
+    FhirSerializers serializers,
+    WriteGate writeGate,
+    SearchIndexer indexer,
+    SearchParameterWrites parameterWrites)
 {
     /// <summary>
     /// How often a write without If-Match retries after losing a race: each round has one
@@ -25,6 +32,9 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     private const int MaxAttempts = 32;
 
     private StoreTransaction? _transaction;
+
+    /// <summary>True when the open store transaction wrote a SearchParameter: its end changes this process's parameters.</summary>
+    private bool _hasWrittenSearchParameter;
 
     /// <summary>True while a <see cref="StoreTransaction"/> opened here is active: writes join it.</summary>
     public bool IsInTransaction => _transaction is not null;
@@ -49,6 +59,11 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             {
                 _transaction = null;
                 db.ChangeTracker.Clear();
+                if (_hasWrittenSearchParameter)
+                {
+                    _hasWrittenSearchParameter = false;
+                    parameterWrites.Ended();
+                }
             });
             return _transaction;
         }
@@ -87,22 +102,34 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     {
         resource.Id = assignedId;
         using var turn = await EnterGateAsync(cancellationToken);
-        var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
-        db.Resources.Add(row);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException e) when (UniqueViolation.Is(e))
-        {
-            throw new StorageConflictException($"{resource.TypeName}/{assignedId} exists already.");
+            await using var transaction = _transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+            await parameterWrites.EnterAsync(db, resource.TypeName, cancellationToken);
+            var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
+            db.Resources.Add(row);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException e) when (UniqueViolation.Is(e))
+            {
+                throw new StorageConflictException($"{resource.TypeName}/{assignedId} exists already.");
+            }
+
+            await parameterWrites.AfterWriteAsync(db, row, cancellationToken);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(cancellationToken);
+            }
+
+            return ToStored(row);
         }
         finally
         {
             db.ChangeTracker.Clear();
+            EndWrite(resource.TypeName);
         }
-
-        return ToStored(row);
     }
 
     /// <summary>
@@ -157,6 +184,23 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         }
 
         using var turn = await writeGate.EnterAsync(cancellationToken);
+        try
+        {
+            return await WriteWithRetryInGateAsync(type, id, preconditions, nextVersion, cancellationToken);
+        }
+        finally
+        {
+            EndWrite(type);
+        }
+    }
+
+    private async Task<WriteResult> WriteWithRetryInGateAsync(
+        string type,
+        string id,
+        Preconditions preconditions,
+        Func<StoredVersion?, ResourceRow?> nextVersion,
+        CancellationToken cancellationToken)
+    {
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -200,6 +244,28 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
         finally
         {
             db.ChangeTracker.Clear();
+            EndWrite(type);
+        }
+    }
+
+    /// <summary>
+    /// A SearchParameter write changes the parameters of this process once its transaction has
+    /// ended (committed or not); inside a store transaction that is when the transaction ends.
+    /// </summary>
+    private void EndWrite(string type)
+    {
+        if (type != StoredSearchParameters.ResourceType)
+        {
+            return;
+        }
+
+        if (_transaction is null)
+        {
+            parameterWrites.Ended();
+        }
+        else
+        {
+            _hasWrittenSearchParameter = true;
         }
     }
 
@@ -216,6 +282,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
     {
         // Inside a store transaction the write joins it; otherwise it is a transaction of its own.
         await using var transaction = _transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
+        await parameterWrites.EnterAsync(db, type, cancellationToken);
         var current = await ReadCurrentAsync(type, id, cancellationToken);
         preconditions.Check(type, id, current);
 
@@ -250,6 +317,7 @@ internal sealed class ResourceStore(FhirDbContext db, IClock clock, FhirSerializ
             throw new StorageConflictException($"{type}/{id} version {row.VersionId} was written by another request.");
         }
 
+        await parameterWrites.AfterWriteAsync(db, row, cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);

@@ -11,12 +11,15 @@ namespace FhirMh.FhirServer.Search.Indexing;
 /// </summary>
 internal sealed class SearchIndexer(SearchParameterRegistry parameters)
 {
-    public List<IndexRow> Extract(Resource resource)
+    public List<IndexRow> Extract(Resource resource) => Extract(resource, parameters.For(resource.TypeName).Values);
+
+    /// <summary>The index rows of the given parameters only, e.g. of one stored parameter being re-indexed.</summary>
+    public static List<IndexRow> Extract(Resource resource, IEnumerable<SearchParameterDefinition> definitions)
     {
         var rows = new List<IndexRow>();
         var node = resource.ToPocoNode(ModelInfo.ModelInspector);
         var context = new FhirEvaluationContext();
-        foreach (var definition in parameters.For(resource.TypeName).Values)
+        foreach (var definition in definitions)
         {
             if (definition.Paths.Count == 0)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
 using System.Text.RegularExpressions;
+using FhirMh.FhirServer.Search.Stored;
 using Hl7.Fhir.FhirPath;
 using Hl7.Fhir.Model;
 using Hl7.FhirPath;
@@ -12,9 +13,10 @@ namespace FhirMh.FhirServer.Search.Parameters;
 /// The R4 search parameters the SDK ships (ModelInfo.SearchParameters) plus the parameters
 /// every resource has (search.html#all), per resource type. A definition's expression covers
 /// many types (<c>Patient.name | Practitioner.name</c>); only the branches of the type at hand
-/// are compiled, once, when the type is first used.
+/// are compiled, once, when the type is first used. The active SearchParameter resources stored
+/// in the server are added from <see cref="StoredSearchParameters"/>.
 /// </summary>
-internal sealed partial class SearchParameterRegistry
+internal sealed partial class SearchParameterRegistry(StoredSearchParameters stored)
 {
     private static readonly FhirPathCompiler Compiler = new(new SymbolTable().AddStandardFP().AddFhirExtensions());
 
@@ -39,8 +41,12 @@ internal sealed partial class SearchParameterRegistry
 
     private readonly ConcurrentDictionary<string, FrozenDictionary<string, SearchParameterDefinition>> _byType = new();
 
-    /// <summary>The parameters of <paramref name="resourceType"/>, by code.</summary>
+    /// <summary>The parameters of <paramref name="resourceType"/>, by code: the built-in ones and the stored ones that apply.</summary>
     public FrozenDictionary<string, SearchParameterDefinition> For(string resourceType) =>
+        stored.Current.Merge(resourceType, BuiltIn(resourceType));
+
+    /// <summary>The parameters of <paramref name="resourceType"/> that the server defines itself, without stored ones.</summary>
+    public FrozenDictionary<string, SearchParameterDefinition> BuiltIn(string resourceType) =>
         _byType.GetOrAdd(resourceType, Build);
 
     public SearchParameterDefinition? Find(string resourceType, string code) =>

@@ -380,6 +380,114 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                     b.ToTable("ix_uri", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Reindexing.ReindexJob", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Code")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("code");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Cursor")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cursor");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long?>("LastRowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_row_id");
+
+                    b.Property<long?>("LeaseExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("lease_expires_at");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long>("Processed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("processed");
+
+                    b.Property<string>("ResourceTypes")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_types");
+
+                    b.Property<string>("SearchParameterId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("search_parameter_id");
+
+                    b.Property<int>("SearchParameterVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("search_parameter_version");
+
+                    b.Property<long?>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<long?>("Total")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_reindex_jobs_status");
+
+                    b.HasIndex("SearchParameterId", "Id")
+                        .HasDatabaseName("ix_reindex_jobs_parameter");
+
+                    b.ToTable("reindex_jobs", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Stored.SearchParameterState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("search_parameter_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Stamp = 0L
+                        });
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Storage.ResourceRow", b =>
                 {
                     b.Property<long>("RowId")
