@@ -201,6 +201,77 @@ public abstract class SearchTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Reference_IdentifierAndCanonicalWithVersion_Match()
+    {
+        var observation = Observation();
+        observation["subject"] = new JsonObject { ["identifier"] = new JsonObject { ["system"] = "http://example.org/mrn", ["value"] = _unique } };
+        var byIdentifier = await CreateAsync(observation);
+        var response = await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "QuestionnaireResponse",
+            ["meta"] = Tagged(),
+            ["status"] = "completed",
+            ["questionnaire"] = $"http://example.org/Questionnaire/phq9-{_unique}|1.0",
+        });
+
+        Assert.Equal([byIdentifier], await IdsAsync($"Observation?subject:identifier=http://example.org/mrn|{_unique}"));
+        Assert.Equal([response], await IdsAsync($"QuestionnaireResponse?questionnaire=http://example.org/Questionnaire/phq9-{_unique}"));
+        Assert.Equal([response], await IdsAsync($"QuestionnaireResponse?questionnaire=http://example.org/Questionnaire/phq9-{_unique}|1.0"));
+        Assert.Empty(await IdsAsync($"QuestionnaireResponse?questionnaire=http://example.org/Questionnaire/phq9-{_unique}|2.0"));
+    }
+
+    [Fact]
+    public async Task Token_Text_MatchesDisplayCaseAndAccentInsensitive()
+    {
+        var observation = Observation();
+        observation["code"] = new JsonObject
+        {
+            ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = "44261-6", ["display"] = $"Évaluation PHQ-9 {_unique}" }),
+        };
+        var id = await CreateAsync(observation);
+
+        Assert.Equal([id], await IdsAsync($"Observation?_tag={_unique}&code:text=evaluation"));
+        Assert.Empty(await IdsAsync($"Observation?_tag={_unique}&code:text=anxiety"));
+    }
+
+    [Fact]
+    public async Task Uri_BelowAndAbove_ComparePaths()
+    {
+        var id = await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "ValueSet",
+            ["meta"] = Tagged(),
+            ["status"] = "active",
+            ["url"] = $"http://example.org/fhir/{_unique}/ValueSet/phq9-answers",
+        });
+
+        Assert.Equal([id], await IdsAsync($"ValueSet?url:below=http://example.org/fhir/{_unique}"));
+        Assert.Equal([id], await IdsAsync($"ValueSet?_tag={_unique}&url:above=http://example.org/fhir/{_unique}/ValueSet/phq9-answers/extra"));
+        Assert.Empty(await IdsAsync($"ValueSet?url=http://example.org/fhir/{_unique}"));
+    }
+
+    [Theory]
+    [InlineData("0.5", true)]
+    [InlineData("0.50", true)]
+    [InlineData("0.6", false)]
+    [InlineData("gt0.4", true)]
+    [InlineData("lt0.5", false)]
+    [InlineData("ge0.5", true)]
+    public async Task Number_PrecisionAndPrefixes_Compare(string value, bool isMatch)
+    {
+        var id = await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "RiskAssessment",
+            ["meta"] = Tagged(),
+            ["status"] = "final",
+            ["subject"] = new JsonObject { ["reference"] = "Patient/someone" },
+            ["prediction"] = new JsonArray(new JsonObject { ["probabilityDecimal"] = 0.5 }),
+        });
+
+        Assert.Equal(isMatch ? [id] : [], await IdsAsync($"RiskAssessment?_tag={_unique}&probability={value}"));
+    }
+
+    [Fact]
     public async Task Chain_TwoLevels_FollowsReferences()
     {
         var organization = await CreateAsync(new JsonObject { ["resourceType"] = "Organization", ["name"] = $"Clinic{_unique}" });
