@@ -16,6 +16,10 @@ namespace FhirMh.Benchmarks;
 internal static class SearchBenchmark
 {
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(30);
+
+    // One request alone slower than this would leave wrk's runs with a handful of requests, or none.
+    private static readonly TimeSpan SlowCheck = TimeSpan.FromSeconds(2);
 
     public static async Task RunAsync(SearchBenchOptions options, string repository, string serverDll)
     {
@@ -59,12 +63,13 @@ internal static class SearchBenchmark
         SearchBenchOptions options, string repository, string serverDll, string provider, PostgresServer? postgres, string sqliteFolder, string connectionString)
     {
         var server = await ServerProcess.StartAsync(serverDll, provider, connectionString, CancellationToken.None);
+        HttpClient? http = null;
         try
         {
             var scripts = Path.Combine(AppContext.BaseDirectory, "Scripts");
             var searchScript = Path.Combine(scripts, "search.lua");
             var data = new SyntheticData(options.Seed, options.ObservationsPerPatient);
-            using var http = NewClient(server.BaseUrl, options.IngestClients);
+            http = NewClient(server.BaseUrl, options.IngestClients);
             var machine = BenchEnvironment.Machine(repository);
             var label = provider == "Postgres" ? "PostgreSQL" : "SQLite";
 
@@ -92,6 +97,11 @@ internal static class SearchBenchmark
                 var ingest = await TransactionIngest.RunAsync(http, bundles, entries, options.IngestClients);
                 bundles.Clear();
                 Console.WriteLine($"{ingest.EntriesPerSecond:N0} resources/s; failed Bundles {ingest.FailedBundles} {ingest.FirstFailure}");
+                if (ingest.FailedBundles == ingest.Bundles)
+                {
+                    throw new InvalidOperationException($"Every Bundle failed; the first: {ingest.FirstFailure}");
+                }
+
                 var writeCeiling = postgres is null
                     ? await SqliteCeilings.DurableCommitsPerSecondAsync(sqliteFolder, options.Duration)
                     : await BenchEnvironment.PgbenchAsync(postgres, ["-M", "prepared", "-c", "8", "-j", "1", "-T", BenchEnvironment.Seconds(options.Duration)]);
@@ -131,6 +141,10 @@ internal static class SearchBenchmark
                 {
                     await server.DisposeAsync();
                     server = await ExplainAsync(serverDll, connectionString, queries, size);
+
+                    // The restarted server listens on a port of its own.
+                    http.Dispose();
+                    http = NewClient(server.BaseUrl, options.IngestClients);
                 }
 
                 previousFigures = figures.ToDictionary(f => f.Query.Name);
@@ -139,6 +153,7 @@ internal static class SearchBenchmark
         }
         finally
         {
+            http?.Dispose();
             await server.DisposeAsync();
         }
     }
@@ -152,7 +167,7 @@ internal static class SearchBenchmark
         {
             var random = new Random(options.Seed);
             var paths = Enumerable.Range(0, 5000).Select(_ => query.NextPath(random)).ToList();
-            var check = await CheckAsync(http, query, paths.Take(20).ToList());
+            var check = await CheckAsync(http, query, paths.Take(5).ToList());
             Console.WriteLine($"{query.Name}: {check.Status}");
             var file = Path.Combine(Path.GetTempPath(), "fhirmh-bench-paths-" + Guid.NewGuid().ToString("N")[..8] + ".txt");
             await File.WriteAllLinesAsync(file, paths);
@@ -188,17 +203,38 @@ internal static class SearchBenchmark
 
     /// <summary>
     /// Sends a few of the query's requests one at a time before any load: every one must answer 200
-    /// with a searchset; otherwise the first failing request is reported and the query is not loaded.
+    /// with a searchset in reasonable time; otherwise the first failing (or very slow) request is
+    /// reported and the query is not loaded.
     /// <c>$everything</c> is probed once, and reported as not implemented unless it answers 200.
     /// </summary>
     private static async Task<QueryCheck> CheckAsync(HttpClient http, SearchQuery query, List<string> paths)
     {
         var matches = 0L;
         var isEverything = query.Name == SearchQueries.Everything;
-        foreach (var path in isEverything ? paths.Take(1).Concat(paths.Skip(1)) : paths)
+        foreach (var path in paths)
         {
-            using var response = await http.GetAsync(path);
-            var body = await response.Content.ReadAsStringAsync();
+            // A search that takes longer than this is reported as such, not loaded: wrk's own timeout is 10 s.
+            using var timeout = new CancellationTokenSource(CheckTimeout);
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            HttpResponseMessage response;
+            string body;
+            try
+            {
+                response = await http.GetAsync(path, timeout.Token);
+                body = await response.Content.ReadAsStringAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return new QueryCheck(false, $"no answer within {CheckTimeout.TotalSeconds:0} s, so not loaded: GET {path}", 0);
+            }
+
+            using var answered = response;
+            var seconds = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            if (response.IsSuccessStatusCode && seconds > SlowCheck.TotalSeconds)
+            {
+                return new QueryCheck(false, $"{seconds:0.0} s for one request alone, so not loaded: GET {path}", 0);
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 return isEverything && matches == 0
