@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using FhirMh.Benchmarks;
@@ -7,25 +5,27 @@ using FhirMh.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
-// The foundation benchmark: durable creates (16 clients) and read-by-id (32 clients) with wrk, on
-// PostgreSQL and SQLite, each next to the ceilings measured in the same run (pgbench -S, TPC-B,
-// and a minimal endpoint of the same server under the same wrk command). See BENCHMARKING.md.
-var options = BenchOptions.Parse(args);
-var repository = FindRepositoryRoot();
-var serverDll = Path.Combine(repository, "src/FhirServer/bin/Release/net10.0/FhirMh.FhirServer.dll");
-if (!File.Exists(serverDll))
+// Two workloads, each next to the ceilings measured in the same run (see BENCHMARKING.md):
+// `./bench [options]`, durable creates (16 clients) and read-by-id (32 clients) with wrk;
+// `./bench search [options]`, transaction-Bundle ingest of synthetic data and the searches of issue #3.
+var repository = BenchEnvironment.FindRepositoryRoot();
+var serverDll = BenchEnvironment.ServerDll(repository);
+if (args is ["search", .. var searchArguments])
 {
-    throw new InvalidOperationException($"Build the server first: dotnet build -c Release src/FhirServer ({serverDll} is missing).");
+    await SearchBenchmark.RunAsync(SearchBenchOptions.Parse(searchArguments), repository, serverDll);
+    return;
 }
+
+var options = BenchOptions.Parse(args);
 
 var scripts = Path.Combine(AppContext.BaseDirectory, "Scripts");
 var report = new StringBuilder();
 
-var machine = $"machine: {Environment.ProcessorCount} vCPU, {MemoryGiB()} GiB; commit {Commit(repository)}";
+var machine = BenchEnvironment.Machine(repository);
 var warmUp = TimeSpan.FromSeconds(15); // tiered JIT settles within it; shorter warm-ups under-report
 string Context(long patients, string client) =>
     $"{machine}{(options.PoolSize is { } pool ? $"; server pool {pool} connections" : string.Empty)}; dataset: {patients:N0} Patients (~1 KB each); {client}, {options.Duration.TotalSeconds:0}s runs after a {warmUp.TotalSeconds:0}s warm-up";
-var date = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+var date = BenchEnvironment.Date;
 
 foreach (var provider in options.Providers)
 {
@@ -35,9 +35,7 @@ foreach (var provider in options.Providers)
     string connectionString;
     if (postgres is not null)
     {
-        await postgres.CreateDatabaseAsync("fhir", CancellationToken.None);
-        await postgres.CreateDatabaseAsync("bench", CancellationToken.None);
-        await postgres.RunToolAsync("pgbench", ["-i", "-q", "-s", "10", "-h", "127.0.0.1", "-p", Port(postgres), "-U", "postgres", "bench"], CancellationToken.None);
+        await BenchEnvironment.PrepareDatabasesAsync(postgres);
         connectionString = postgres.ConnectionString("fhir");
         if (options.PoolSize is { } pool)
         {
@@ -67,7 +65,7 @@ foreach (var provider in options.Providers)
         {
             var tpcb = postgres is null
                 ? await SqliteCeilings.DurableCommitsPerSecondAsync(sqliteFolder, options.Duration)
-                : await PgbenchAsync(postgres, ["-M", "prepared", "-c", "8", "-j", "1", "-T", Seconds(options.Duration)]);
+                : await BenchEnvironment.PgbenchAsync(postgres, ["-M", "prepared", "-c", "8", "-j", "1", "-T", BenchEnvironment.Seconds(options.Duration)]);
             creates.Add((await Wrk.RunAsync(server.BaseUrl, 16, options.Duration, createScript, null, CancellationToken.None), tpcb));
         }
 
@@ -92,7 +90,7 @@ foreach (var provider in options.Providers)
         {
             var selectOnly = postgres is null
                 ? await SqliteCeilings.PointReadsPerSecondAsync(connectionString, idList, options.Duration)
-                : await PgbenchAsync(postgres, ["-S", "-M", "prepared", "-c", "2", "-j", "1", "-T", Seconds(options.Duration)]);
+                : await BenchEnvironment.PgbenchAsync(postgres, ["-S", "-M", "prepared", "-c", "2", "-j", "1", "-T", BenchEnvironment.Seconds(options.Duration)]);
             reads.Add((await Wrk.RunAsync(server.BaseUrl, 32, options.Duration, readScript, readEnvironment, CancellationToken.None), selectOnly));
         }
 
@@ -101,7 +99,7 @@ foreach (var provider in options.Providers)
         report.Append(Section($"Create, durable ({provider}), {date}", Context(patients, "wrk -t1 -c16 POST /fhir/Patient"),
             postgres is null ? "SQLite durable commits/s (WAL, FULL)" : "pgbench TPC-B tps", creates, ceiling, goalRps: 2_000, goalP99: 50, goalRatio: null));
         File.Delete(ids);
-        await RecordAsync(repository, report.ToString());
+        await BenchEnvironment.RecordAsync(repository, report.ToString());
         report.Clear();
     }
     finally
@@ -112,19 +110,6 @@ foreach (var provider in options.Providers)
             Directory.Delete(sqliteFolder, recursive: true);
         }
     }
-}
-
-static async Task RecordAsync(string repository, string sections)
-{
-    Console.WriteLine(sections);
-    var benchmarks = Path.Combine(repository, "docs/benchmarks.md");
-    var existingText = File.Exists(benchmarks)
-        ? await File.ReadAllTextAsync(benchmarks)
-        : "# FhirMh benchmarks\n\nNewest first. Taken with `./bench` (tests/Benchmarks); method in the README and BENCHMARKING.md.\n\n";
-    var marker = existingText.IndexOf("\n### ", StringComparison.Ordinal);
-    var updated = marker < 0 ? existingText + sections : existingText[..(marker + 1)] + sections + existingText[(marker + 1)..];
-    await File.WriteAllTextAsync(benchmarks, updated);
-    Console.WriteLine($"written to {benchmarks}");
 }
 
 static string Section(string title, string context, string ceilingName, List<(WrkResult Result, double Ceiling)> runs, WrkResult http, double goalRps, double goalP99, double? goalRatio)
@@ -156,16 +141,9 @@ static string Section(string title, string context, string ceilingName, List<(Wr
     return text.ToString();
 }
 
-static async Task<double> PgbenchAsync(PostgresServer postgres, string[] arguments)
-{
-    var output = await postgres.RunToolAsync("pgbench", [.. arguments, "-h", "127.0.0.1", "-p", Port(postgres), "-U", "postgres", "bench"], CancellationToken.None);
-    var line = output.Split('\n').First(l => l.StartsWith("tps = ", StringComparison.Ordinal));
-    return double.Parse(line["tps = ".Length..].Split(' ')[0], CultureInfo.InvariantCulture);
-}
-
 static async Task<long> CountPatientsAsync(string provider, string connectionString)
 {
-    await using var connection = await OpenAsync(provider, connectionString);
+    await using var connection = await BenchEnvironment.OpenAsync(provider, connectionString);
     await using var command = connection.CreateCommand();
     command.CommandText = "SELECT COUNT(*) FROM resources WHERE resource_type = 'Patient' AND is_current";
     return Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
@@ -175,7 +153,7 @@ static async Task<string> WritePatientIdsAsync(string provider, string connectio
 {
     var file = Path.Combine(Path.GetTempPath(), "fhirmh-bench-ids-" + Guid.NewGuid().ToString("N")[..8] + ".txt");
     await using var writer = new StreamWriter(file);
-    await using var connection = await OpenAsync(provider, connectionString);
+    await using var connection = await BenchEnvironment.OpenAsync(provider, connectionString);
     await using var command = connection.CreateCommand();
     command.CommandText = "SELECT resource_id FROM resources WHERE resource_type = 'Patient' AND is_current";
     await using var reader = await command.ExecuteReaderAsync();
@@ -185,44 +163,4 @@ static async Task<string> WritePatientIdsAsync(string provider, string connectio
     }
 
     return file;
-}
-
-static async Task<DbConnection> OpenAsync(string provider, string connectionString)
-{
-    DbConnection connection = provider == "Postgres" ? new NpgsqlConnection(connectionString) : new SqliteConnection(connectionString);
-    await connection.OpenAsync();
-    return connection;
-}
-
-static string Port(PostgresServer postgres) => postgres.Port.ToString(CultureInfo.InvariantCulture);
-
-static string Seconds(TimeSpan duration) => ((int)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-
-static long MemoryGiB()
-{
-    var line = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
-    var kib = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
-    return kib / 1024 / 1024;
-}
-
-static string Commit(string repository)
-{
-    var start = new ProcessStartInfo("git", "rev-parse --short HEAD") { WorkingDirectory = repository, RedirectStandardOutput = true };
-    using var git = Process.Start(start)!;
-    var commit = git.StandardOutput.ReadToEnd().Trim();
-    git.WaitForExit();
-    return commit;
-}
-
-static string FindRepositoryRoot()
-{
-    for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-    {
-        if (File.Exists(Path.Combine(folder.FullName, "FhirMh.sln")))
-        {
-            return folder.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("Run the benchmark from inside the FhirMh repository.");
 }

@@ -56,7 +56,8 @@ internal static partial class Wrk
         var requests = long.Parse(Requests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var non2xx = Non2xx().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         var errors = SocketErrors().Match(output) is { Success: true } s ? s.Value.Trim() : null;
-        return new WrkResult(rps, requests, Percentile(output, "50%"), Percentile(output, "99%"), non2xx, errors);
+        double? p95 = P95Microseconds().Match(output) is { Success: true } p ? double.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture) / 1000 : null;
+        return new WrkResult(rps, requests, Percentile(output, "50%"), Percentile(output, "99%"), non2xx, errors, p95);
     }
 
     private static double Percentile(string output, string label)
@@ -79,6 +80,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
     private static partial Regex Non2xx();
+
+    [GeneratedRegex(@"^p95_us: ([\d.]+)", RegexOptions.Multiline)]
+    private static partial Regex P95Microseconds();
 
     [GeneratedRegex(@"Socket errors:.*")]
     private static partial Regex SocketErrors();

@@ -1,3 +1,7 @@
 namespace FhirMh.Benchmarks;
 
-internal sealed record WrkResult(double RequestsPerSecond, long Requests, double P50Ms, double P99Ms, long Non2xx, string? SocketErrors);
+/// <summary>
+/// wrk's summary. <c>P95Ms</c> is there only when the script's <c>done()</c> prints <c>p95_us:</c>
+/// (Scripts/search.lua): wrk's own latency distribution stops at 50/75/90/99%.
+/// </summary>
+internal sealed record WrkResult(double RequestsPerSecond, long Requests, double P50Ms, double P99Ms, long Non2xx, string? SocketErrors, double? P95Ms = null);
