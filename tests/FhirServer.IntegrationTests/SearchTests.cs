@@ -469,6 +469,18 @@ public abstract class SearchTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task SystemSearch_WithoutTypes_TakesCommonParametersAndReportsOthers()
+    {
+        var patient = await CreateAsync(Patient());
+        var observation = await CreateAsync(Observation());
+
+        var bundle = await SearchAsync($"?_tag={_unique}&family=x&_sort=-_lastUpdated");
+
+        Assert.Equal([observation, patient], Entries(bundle, "match"));
+        Assert.Single(bundle["entry"]!.AsArray(), e => (string?)e!["search"]!["mode"] == "outcome");
+    }
+
+    [Fact]
     public async Task CompartmentSearch_ReturnsThePatientsObservations()
     {
         var patient = await CreateAsync(Patient());

@@ -102,9 +102,10 @@ internal sealed class SearchParser(SearchParameterRegistry registry, IOptions<Se
 
     private SearchCriterion ParseCriterion(IReadOnlyList<string> resourceTypes, string key, string value)
     {
-        if (resourceTypes.Count == 1)
+        if (resourceTypes.Count <= 1)
         {
-            return ParseCriterion(resourceTypes[0], key, value, key);
+            // A system search without _type takes the parameters of every resource (search.html#all).
+            return ParseCriterion(resourceTypes.Count == 0 ? "Resource" : resourceTypes[0], key, value, key);
         }
 
         // Several types (system search, _type): only parameters every one of them has
@@ -268,10 +269,11 @@ internal sealed class SearchParser(SearchParameterRegistry registry, IOptions<Se
         {
             var isDescending = item.StartsWith('-');
             var code = isDescending ? item[1..] : item;
-            var parameter = registry.Find(resourceTypes[0], code);
+            var type = resourceTypes.Count == 0 ? "Resource" : resourceTypes[0];
+            var parameter = registry.Find(type, code);
             if (parameter is null || !parameter.IsIndexed || parameter.Type is SearchParamType.Composite or SearchParamType.Special)
             {
-                throw FhirException.BadRequest($"Cannot sort {resourceTypes[0]} by '{code}': not a search parameter of the type.", "_sort");
+                throw FhirException.BadRequest($"Cannot sort {type} by '{code}': not a search parameter of the type.", "_sort");
             }
 
             keys.Add(new SortKey(parameter, isDescending));
