@@ -36,6 +36,15 @@ internal sealed class ResourceStore(
     /// <summary>True when the open store transaction wrote a SearchParameter: its end changes this process's parameters.</summary>
     private bool _hasWrittenSearchParameter;
 
+    /// <summary>True once the open store transaction has taken the search parameter lock and stamp.</summary>
+    private bool _hasEnteredParameters;
+
+    /// <summary>
+    /// True while creates of the open store transaction wait in the change tracker: they are saved
+    /// together, in one batch, before anything reads and at commit.
+    /// </summary>
+    private bool _hasPendingCreates;
+
     /// <summary>True while a <see cref="StoreTransaction"/> opened here is active: writes join it.</summary>
     public bool IsInTransaction => _transaction is not null;
 
@@ -55,9 +64,11 @@ internal sealed class ResourceStore(
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            _transaction = new StoreTransaction(transaction, turn, () =>
+            _transaction = new StoreTransaction(transaction, turn, FlushAsync, () =>
             {
                 _transaction = null;
+                _hasEnteredParameters = false;
+                _hasPendingCreates = false;
                 db.ChangeTracker.Clear();
                 if (_hasWrittenSearchParameter)
                 {
@@ -74,12 +85,45 @@ internal sealed class ResourceStore(
         }
     }
 
-    public Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken) =>
-        CurrentVersionReader.ReadAsync(db, type, id, cancellationToken);
+    public async Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        return await CurrentVersionReader.ReadAsync(db, type, id, cancellationToken);
+    }
 
-    public Task<StoredVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken) =>
-        StoredVersions.Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
+    public async Task<StoredVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        return await StoredVersions.Project(db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.VersionId == versionId))
             .FirstOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Saves the creates a store transaction has gathered, in one batch (many rows per round trip).
+    /// Called before anything in the transaction reads, and at commit.
+    /// </summary>
+    /// <exception cref="StorageConflictException">A gathered id exists already.</exception>
+    public async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (!_hasPendingCreates)
+        {
+            return;
+        }
+
+        _hasPendingCreates = false;
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException e) when (UniqueViolation.Is(e))
+        {
+            throw new StorageConflictException("A resource created in this transaction has an id that exists already.");
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
 
     /// <summary>A new server-assigned id, as <see cref="CreateAsync(Resource, CancellationToken)"/> gives.</summary>
     /// <remarks>Version 7 GUIDs are time-ordered, which keeps inserts at the right edge of the index.</remarks>
@@ -101,11 +145,23 @@ internal sealed class ResourceStore(
     public async Task<StoredVersion> CreateAsync(Resource resource, string assignedId, CancellationToken cancellationToken)
     {
         resource.Id = assignedId;
+        if (_transaction is not null && resource.TypeName != StoredSearchParameters.ResourceType)
+        {
+            // Inside a transaction the create waits in the change tracker, to be saved in one batch
+            // with the others (FlushAsync). Its version, id and time are already final.
+            await EnterParametersAsync(resource.TypeName, cancellationToken);
+            var pending = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
+            db.Resources.Add(pending);
+            _hasPendingCreates = true;
+            return ToStored(pending);
+        }
+
+        await FlushAsync(cancellationToken);
         using var turn = await EnterGateAsync(cancellationToken);
         try
         {
             await using var transaction = _transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-            await parameterWrites.EnterAsync(db, resource.TypeName, cancellationToken);
+            await EnterParametersAsync(resource.TypeName, cancellationToken);
             var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
             db.Resources.Add(row);
             try
@@ -269,6 +325,23 @@ internal sealed class ResourceStore(
         }
     }
 
+    /// <summary>
+    /// Takes the search parameter lock and checks the parameters' stamp (SearchParameterWrites).
+    /// A store transaction does it once: the lock is held to its end, and the stamp cannot change
+    /// under it, unless the transaction itself writes a SearchParameter.
+    /// </summary>
+    private async Task EnterParametersAsync(string type, CancellationToken cancellationToken)
+    {
+        var isSearchParameter = type == StoredSearchParameters.ResourceType;
+        if (_transaction is not null && _hasEnteredParameters && !isSearchParameter && !_hasWrittenSearchParameter)
+        {
+            return;
+        }
+
+        await parameterWrites.EnterAsync(db, type, cancellationToken);
+        _hasEnteredParameters = _transaction is not null && !isSearchParameter;
+    }
+
     /// <summary>The caller already holds the gate inside a store transaction.</summary>
     private ValueTask<WriteGate.Releaser> EnterGateAsync(CancellationToken cancellationToken) =>
         _transaction is null ? writeGate.EnterAsync(cancellationToken) : ValueTask.FromResult(default(WriteGate.Releaser));
@@ -281,8 +354,9 @@ internal sealed class ResourceStore(
         CancellationToken cancellationToken)
     {
         // Inside a store transaction the write joins it; otherwise it is a transaction of its own.
+        await FlushAsync(cancellationToken);
         await using var transaction = _transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
-        await parameterWrites.EnterAsync(db, type, cancellationToken);
+        await EnterParametersAsync(type, cancellationToken);
         var current = await ReadCurrentAsync(type, id, cancellationToken);
         preconditions.Check(type, id, current);
 

@@ -11,18 +11,22 @@ internal sealed class StoreTransaction : IAsyncDisposable
 {
     private readonly IDbContextTransaction _transaction;
     private readonly WriteGate.Releaser _turn;
+    private readonly Func<CancellationToken, Task> _beforeCommit;
     private readonly Action _onEnd;
     private bool _ended;
 
-    internal StoreTransaction(IDbContextTransaction transaction, WriteGate.Releaser turn, Action onEnd)
+    internal StoreTransaction(IDbContextTransaction transaction, WriteGate.Releaser turn, Func<CancellationToken, Task> beforeCommit, Action onEnd)
     {
         _transaction = transaction;
         _turn = turn;
+        _beforeCommit = beforeCommit;
         _onEnd = onEnd;
     }
 
+    /// <summary>Saves what the store still gathers, then commits.</summary>
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
+        await _beforeCommit(cancellationToken);
         await _transaction.CommitAsync(cancellationToken);
         await EndAsync();
     }

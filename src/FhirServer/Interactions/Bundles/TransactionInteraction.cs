@@ -48,6 +48,12 @@ internal sealed class TransactionInteraction(
         {
             try
             {
+                if (entry.Method != Bundle.HTTPVerb.POST || entry.IfNoneExist is not null)
+                {
+                    // Creates are gathered and saved in one batch; anything else may read them.
+                    await store.FlushAsync(cancellationToken);
+                }
+
                 results[entry.Index] = await dispatcher.DispatchAsync(requests[entry.Index], cancellationToken);
             }
             catch (Exception e) when (FhirExceptionHandler.Describe(e) is { } failure)
