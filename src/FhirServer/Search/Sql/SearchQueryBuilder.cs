@@ -58,7 +58,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     {
         ValueCriterion value => ValuePredicate(type, value, baseUrl),
         ChainCriterion chain => ChainPredicate(type, chain, baseUrl),
-        HasCriterion has => HasPredicate(has, baseUrl),
+        HasCriterion has => HasPredicate(type, has, baseUrl),
         CompartmentCriterion compartment => CompartmentPredicate(compartment),
         _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
     };
@@ -69,20 +69,23 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         var alternatives = new List<Expr>();
         foreach (var (targetType, inner) in chain.Targets)
         {
-            var targets = Live([targetType]).Where(Predicate(targetType, inner, baseUrl));
-            var references = Rows(db.ReferenceIndex, type, code)
-                .Where(x => x.TargetType == targetType && targets.Any(t => t.ResourceId == x.TargetId));
-            alternatives.Add(r => references.Any(x => x.RowId == r.RowId));
+            var targets = Live([targetType]).Where(Predicate(targetType, inner, baseUrl)).Select(t => t.ResourceId);
+            alternatives.Add(Exists(Rows(db.ReferenceIndex, type, code).Where(x => x.TargetType == targetType && targets.Contains(x.TargetId!))));
         }
 
         return PredicateComposer.Or(alternatives);
     }
 
-    private Expr HasPredicate(HasCriterion has, string baseUrl)
+    private Expr HasPredicate(string? type, HasCriterion has, string baseUrl)
     {
-        var sources = Live([has.SourceType]).Where(Predicate(has.SourceType, has.Inner, baseUrl));
-        var references = Rows(db.ReferenceIndex, has.SourceType, has.Reference.Code)
-            .Where(x => sources.Any(s => s.RowId == x.RowId));
+        var sources = Live([has.SourceType]).Where(Predicate(has.SourceType, has.Inner, baseUrl)).Select(s => s.RowId);
+        var references = Rows(db.ReferenceIndex, has.SourceType, has.Reference.Code).Where(x => sources.Contains(x.RowId));
+        if (type is not null)
+        {
+            var targetIds = references.Where(x => x.TargetType == type).Select(x => x.TargetId);
+            return r => targetIds.Contains(r.ResourceId);
+        }
+
         return r => references.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId);
     }
 
@@ -90,8 +93,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     {
         var parameters = compartment.Parameters.ToList();
         var (type, id) = (compartment.CompartmentType, compartment.CompartmentId);
-        var references = db.ReferenceIndex.Where(x => x.TargetId == id && x.TargetType == type && parameters.Contains(x.Param));
-        return r => references.Any(x => x.RowId == r.RowId);
+        return Exists(db.ReferenceIndex.Where(x => x.TargetId == id && x.TargetType == type && parameters.Contains(x.Param)));
     }
 
     private Expr ValuePredicate(string? type, ValueCriterion criterion, string baseUrl)
@@ -157,8 +159,16 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         where T : IndexRow =>
         type is null ? set.Where(x => x.Param == code) : set.Where(x => x.ResourceType == type && x.Param == code);
 
+    /// <summary>
+    /// <c>row_id IN (SELECT row_id ...)</c> rather than a correlated EXISTS: SQLite then runs the
+    /// sub-query once instead of once per candidate row, and PostgreSQL plans both as a semi-join.
+    /// </summary>
     private static Expr Exists<T>(IQueryable<T> rows)
-        where T : IndexRow => r => rows.Any(x => x.RowId == r.RowId);
+        where T : IndexRow
+    {
+        var rowIds = rows.Select(x => x.RowId);
+        return r => rowIds.Contains(r.RowId);
+    }
 
     private static Expr IdPredicate(ValueCriterion criterion)
     {
