@@ -58,7 +58,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     {
         ValueCriterion value => ValuePredicate(type, value, baseUrl),
         ChainCriterion chain => ChainPredicate(type, chain, baseUrl),
-        HasCriterion has => HasPredicate(type, has, baseUrl),
+        HasCriterion has => HasPredicate(has, baseUrl),
         CompartmentCriterion compartment => CompartmentPredicate(compartment),
         _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
     };
@@ -76,16 +76,13 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         return PredicateComposer.Or(alternatives);
     }
 
-    private Expr HasPredicate(string? type, HasCriterion has, string baseUrl)
+    private Expr HasPredicate(HasCriterion has, string baseUrl)
     {
         var sources = Live([has.SourceType]).Where(Predicate(has.SourceType, has.Inner, baseUrl)).Select(s => s.RowId);
         var references = Rows(db.ReferenceIndex, has.SourceType, has.Reference.Code).Where(x => sources.Contains(x.RowId));
-        if (type is not null)
-        {
-            var targetIds = references.Where(x => x.TargetType == type).Select(x => x.TargetId);
-            return r => targetIds.Contains(r.ResourceId);
-        }
 
+        // Correlated on purpose: PostgreSQL can then walk the candidates in page order and stop
+        // early, where "resource_id IN (...)" made it build the whole set first.
         return r => references.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId);
     }
 
