@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -67,7 +68,32 @@ internal sealed class SearchIncludes(FhirDbContext db, SearchOptions options)
             references = references.Where(x => x.TargetType == target);
         }
 
-        return Read(db.Resources.Where(r => references.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId)), limit, cancellationToken);
+        return ReadTargetsAsync(db, references, limit, cancellationToken);
+    }
+
+    /// <summary>
+    /// The current resources the reference rows point to. The targets are read first (a page's
+    /// worth) and then fetched by type and id: matching every resource against the references
+    /// instead made SQLite scan the whole table.
+    /// </summary>
+    public static async Task<List<MatchedRow>> ReadTargetsAsync(
+        FhirDbContext db, IQueryable<ReferenceIndexRow> references, int limit, CancellationToken cancellationToken)
+    {
+        var targets = await references
+            .Where(x => x.TargetType != null && x.TargetId != null)
+            .Select(x => new { x.TargetType, x.TargetId })
+            .Distinct()
+            .Take(Math.Max(limit, 0) * 4)
+            .ToListAsync(cancellationToken);
+        var found = new List<MatchedRow>();
+        foreach (var group in targets.GroupBy(t => t.TargetType!))
+        {
+            var type = group.Key;
+            var ids = group.Select(t => t.TargetId!).ToList();
+            found.AddRange(await Read(db.Resources.Where(r => r.ResourceType == type && ids.Contains(r.ResourceId)), limit - found.Count, cancellationToken));
+        }
+
+        return found.OrderBy(r => r.RowId).ToList();
     }
 
     /// <summary>The resources of the source type that refer to the page's resources through the parameter.</summary>

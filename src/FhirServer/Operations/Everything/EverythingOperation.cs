@@ -83,14 +83,9 @@ internal sealed class EverythingOperation(
 
         // The resources the page refers to (practitioners, organizations, medications...).
         var pageRows = rows.Select(r => r.RowId).ToList();
-        var referenced = db.ReferenceIndex.Where(x => pageRows.Contains(x.RowId) && x.TargetId != null);
+        var referenced = db.ReferenceIndex.Where(x => pageRows.Contains(x.RowId));
         var shown = rows.Select(r => r.RowId).ToHashSet();
-        var included = await db.Resources
-            .Where(r => r.IsCurrent && !r.IsDeleted && referenced.Any(x => x.TargetType == r.ResourceType && x.TargetId == r.ResourceId))
-            .OrderBy(r => r.RowId)
-            .Take(options.Value.MaxIncluded)
-            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
-            .ToListAsync(cancellationToken);
+        var included = await SearchIncludes.ReadTargetsAsync(db, referenced, options.Value.MaxIncluded, cancellationToken);
         foreach (var row in included.Where(r => !members.Contains(r.RowId) && shown.Add(r.RowId)))
         {
             entries.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
