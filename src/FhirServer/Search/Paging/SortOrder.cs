@@ -11,8 +11,9 @@ namespace FhirMh.FhirServer.Search.Paging;
 
 /// <summary>
 /// <c>_sort</c> (search.html#sort) as SQL: each key is the lowest value of the parameter for an
-/// ascending sort and the highest for a descending one; resources without a value come last;
-/// the row id breaks ties, so the order is total and keyset pages are exact.
+/// ascending sort and the highest for a descending one; resources without a value come last,
+/// through a sentinel beyond every real value (so each key is computed once per row); the row id
+/// breaks ties, so the order is total and keyset pages are exact.
 /// </summary>
 internal sealed class SortOrder
 {
@@ -27,8 +28,29 @@ internal sealed class SortOrder
         {
             // One parameter for every key, so that keys combine into one ORDER BY and one keyset condition.
             var key = KeyOf(db, type, k);
-            return (Expression.Lambda(new RowReplacer(key.Parameters[0]).Visit(key.Body), Row), k.IsDescending);
+            var body = new RowReplacer(key.Parameters[0]).Visit(key.Body);
+            return (Expression.Lambda(Expression.Coalesce(body, Missing(key.ReturnType, k.IsDescending)), Row), k.IsDescending);
         }).ToList();
+    }
+
+    /// <summary>The value that stands for "no value": after every real one in the sort's direction.</summary>
+    private static ConstantExpression Missing(Type type, bool isDescending)
+    {
+        if (type == typeof(Instant?))
+        {
+            // Open Period ends are indexed as FhirDateRange.Latest, so a missing date sorts after those too.
+            // No range ends at FhirDateRange.Earliest (only open starts are there), and an earlier
+            // instant would be year 0, which PostgreSQL literals cannot spell.
+            return Expression.Constant(isDescending ? FhirDateRange.Earliest : FhirDateRange.Latest + NodaTime.Duration.FromHours(1));
+        }
+
+        if (type == typeof(double?))
+        {
+            return Expression.Constant(isDescending ? double.MinValue : double.MaxValue);
+        }
+
+        // Index values are never empty, and U+10FFFF is the last code point in byte order.
+        return Expression.Constant(isDescending ? string.Empty : "\U0010FFFF", typeof(string));
     }
 
     /// <summary>The rows in this order, or in the reverse order when reading a <c>previous</c> page.</summary>
@@ -37,11 +59,7 @@ internal sealed class SortOrder
         IOrderedQueryable<ResourceRow>? ordered = null;
         foreach (var (key, isDescending) in _keys)
         {
-            var isNull = Expression.Lambda<Func<ResourceRow, bool>>(Expression.Equal(key.Body, Expression.Constant(null, key.ReturnType)), Row);
-            ordered = ordered is null
-                ? (isReversed ? query.OrderByDescending(isNull) : query.OrderBy(isNull))
-                : (isReversed ? ordered.ThenByDescending(isNull) : ordered.ThenBy(isNull));
-            ordered = ThenBy(ordered, key, isDescending != isReversed);
+            ordered = OrderBy(query, ordered, key, isDescending != isReversed);
         }
 
         return ordered is null
@@ -52,7 +70,7 @@ internal sealed class SortOrder
     /// <summary>Rows strictly after (or before) the boundary in this order.</summary>
     public IQueryable<ResourceRow> From(IQueryable<ResourceRow> query, SearchPageToken token)
     {
-        if (token.Keys.Count != _keys.Count)
+        if (token.Keys.Count != _keys.Count || token.Keys.Any(k => k is null))
         {
             throw Rest.FhirException.BadRequest("The page link does not belong to this search; start from the first page.", "_page");
         }
@@ -64,24 +82,9 @@ internal sealed class SortOrder
         for (var i = _keys.Count - 1; i >= 0; i--)
         {
             var (key, isDescending) = _keys[i];
-            var body = new RowReplacer(key.Parameters[0]).Visit(key.Body);
-            var value = Parse(token.Keys[i], key.ReturnType);
-            var equal = value is null ? Expression.Equal(body, Expression.Constant(null, key.ReturnType)) : Expression.Equal(body, Constant(value, key.ReturnType));
-            Expression beyond;
-            if (token.IsBefore)
-            {
-                // Missing values come last, so before a missing one are all present ones.
-                beyond = value is null
-                    ? Expression.NotEqual(body, Expression.Constant(null, key.ReturnType))
-                    : Compare(body, value, key.ReturnType, isAfter: isDescending);
-            }
-            else
-            {
-                beyond = value is null
-                    ? Expression.Constant(false)
-                    : Expression.OrElse(Expression.Equal(body, Expression.Constant(null, key.ReturnType)), Compare(body, value, key.ReturnType, isAfter: !isDescending));
-            }
-
+            var value = Parse(token.Keys[i]!, key.ReturnType);
+            var equal = Expression.Equal(key.Body, Expression.Constant(value, key.ReturnType));
+            var beyond = Compare(key.Body, value, key.ReturnType, isAfter: token.IsBefore == isDescending);
             condition = Expression.OrElse(beyond, Expression.AndAlso(equal, condition));
         }
 
@@ -97,9 +100,9 @@ internal sealed class SortOrder
         {
             values.Add(key switch
             {
-                Expression<Func<ResourceRow, Instant?>> instant => Format(await one.Select(instant).FirstOrDefaultAsync(cancellationToken)),
-                Expression<Func<ResourceRow, double?>> number => Format(await one.Select(number).FirstOrDefaultAsync(cancellationToken)),
-                Expression<Func<ResourceRow, string?>> text => await one.Select(text).FirstOrDefaultAsync(cancellationToken),
+                Expression<Func<ResourceRow, Instant>> instant => Format(await one.Select(instant).FirstOrDefaultAsync(cancellationToken)),
+                Expression<Func<ResourceRow, double>> number => Format(await one.Select(number).FirstOrDefaultAsync(cancellationToken)),
+                Expression<Func<ResourceRow, string>> text => await one.Select(text).FirstOrDefaultAsync(cancellationToken),
                 _ => throw new InvalidOperationException($"No sort key of type {key.ReturnType}."),
             });
         }
@@ -116,17 +119,12 @@ internal sealed class SortOrder
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    private static object? Parse(string? text, Type type)
+    private static object Parse(string text, Type type)
     {
-        if (text is null)
-        {
-            return null;
-        }
-
         try
         {
-            return type == typeof(Instant?) ? Instant.FromUnixTimeTicks(long.Parse(text, CultureInfo.InvariantCulture))
-                : type == typeof(double?) ? double.Parse(text, CultureInfo.InvariantCulture)
+            return type == typeof(Instant) ? Instant.FromUnixTimeTicks(long.Parse(text, CultureInfo.InvariantCulture))
+                : type == typeof(double) ? double.Parse(text, CultureInfo.InvariantCulture)
                 : text;
         }
         catch (FormatException)
@@ -134,8 +132,6 @@ internal sealed class SortOrder
             throw Rest.FhirException.BadRequest("The page link is damaged; start from the first page.", "_page");
         }
     }
-
-    private static ConstantExpression Constant(object value, Type type) => Expression.Constant(value, type);
 
     private static BinaryExpression Compare(Expression body, object value, Type type, bool isAfter)
     {
@@ -145,16 +141,22 @@ internal sealed class SortOrder
             return isAfter ? Expression.GreaterThan(compared, Expression.Constant(0)) : Expression.LessThan(compared, Expression.Constant(0));
         }
 
-        var constant = Constant(value, type);
+        var constant = Expression.Constant(value, type);
         return isAfter ? Expression.GreaterThan(body, constant) : Expression.LessThan(body, constant);
     }
 
-    private static IOrderedQueryable<ResourceRow> ThenBy(IOrderedQueryable<ResourceRow> ordered, LambdaExpression key, bool isDescending)
+    private static IOrderedQueryable<ResourceRow> OrderBy(IQueryable<ResourceRow> query, IOrderedQueryable<ResourceRow>? ordered, LambdaExpression key, bool isDescending)
     {
-        var name = isDescending ? nameof(Queryable.ThenByDescending) : nameof(Queryable.ThenBy);
+        var name = (ordered is null, isDescending) switch
+        {
+            (true, false) => nameof(Queryable.OrderBy),
+            (true, true) => nameof(Queryable.OrderByDescending),
+            (false, false) => nameof(Queryable.ThenBy),
+            (false, true) => nameof(Queryable.ThenByDescending),
+        };
         var method = typeof(Queryable).GetMethods().First(m => m.Name == name && m.GetParameters().Length == 2)
             .MakeGenericMethod(typeof(ResourceRow), key.ReturnType);
-        return (IOrderedQueryable<ResourceRow>)method.Invoke(null, [ordered, key])!;
+        return (IOrderedQueryable<ResourceRow>)method.Invoke(null, [(object?)ordered ?? query, key])!;
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Keys are of three types (Instant?, double?, string?); callers switch on them.")]
