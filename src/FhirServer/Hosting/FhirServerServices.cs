@@ -73,6 +73,7 @@ internal static class FhirServerServices
         services.AddScoped<IConditionalReferenceResolver, SearchConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<SearchWarmUp>();
 
         // After the migrator: hosted services start in order, and jobs live in migrated tables.
         services.AddHostedService<ReindexWorker>();
