@@ -45,6 +45,7 @@ internal static class FhirServerServices
         services.AddScoped<ReindexBatch>();
         services.AddScoped<ReindexStatusOperation>();
         services.AddSingleton<SearchIndexer>();
+        services.AddSingleton<VersionRows>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();
         services.AddScoped<ReadInteraction>();

@@ -1,10 +1,8 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Stored;
-using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
-using NodaTime;
 
 namespace FhirMh.FhirServer.Storage;
 
@@ -19,10 +17,8 @@ namespace FhirMh.FhirServer.Storage;
     Justification = "The caller of BeginTransactionAsync owns and disposes the StoreTransaction; the field only marks it as open.")]
 internal sealed class ResourceStore(
     FhirDbContext db,
-    IClock clock,
-    FhirSerializers serializers,
     WriteGate writeGate,
-    SearchIndexer indexer,
+    VersionRows versions,
     SearchParameterWrites parameterWrites)
 {
     /// <summary>
@@ -413,54 +409,12 @@ internal sealed class ResourceStore(
     /// </summary>
     private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
     {
-        var lastUpdated = Now();
-        resource.Meta ??= new Meta();
-        resource.Meta.VersionId = versionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        resource.Meta.LastUpdated = lastUpdated.ToDateTimeOffset();
-        var row = new ResourceRow
-        {
-            ResourceType = resource.TypeName,
-            ResourceId = resource.Id!,
-            VersionId = versionId,
-            IsCurrent = true,
-            IsDeleted = false,
-            Method = method,
-            Status = status,
-            LastUpdated = lastUpdated,
-            Json = serializers.ToJson(resource),
-        };
-        var index = indexer.Extract(resource);
-        foreach (var indexRow in index)
-        {
-            indexRow.Row = row;
-        }
-
+        var (row, index) = versions.New(resource, versionId, method, status);
         db.AddRange(index);
         return row;
     }
 
-    private ResourceRow Tombstone(string type, string id, int versionId) => new()
-    {
-        ResourceType = type,
-        ResourceId = id,
-        VersionId = versionId,
-        IsCurrent = true,
-        IsDeleted = true,
-        Method = "DELETE",
-        Status = StatusCodes.Status204NoContent,
-        LastUpdated = Now(),
-        Json = null,
-    };
-
-    /// <summary>
-    /// Microsecond precision: what PostgreSQL's timestamptz keeps, so the instant in the stored
-    /// JSON and the one in the column are the same.
-    /// </summary>
-    private Instant Now()
-    {
-        var ticks = clock.GetCurrentInstant().ToUnixTimeTicks();
-        return Instant.FromUnixTimeTicks(ticks - (ticks % 10));
-    }
+    private ResourceRow Tombstone(string type, string id, int versionId) => versions.Tombstone(type, id, versionId);
 
     private static StoredVersion ToStored(ResourceRow row) =>
         new(row.RowId, row.ResourceType, row.ResourceId, row.VersionId, row.LastUpdated, row.IsDeleted, row.Method, row.Status, row.Json);
