@@ -49,6 +49,10 @@ internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder
         await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
     }
 
+    /// <summary>The criteria of a conditional update, patch or delete: its query without the parameters about the response.</summary>
+    public static List<KeyValuePair<string, string>> Criteria(FhirRequest request) =>
+        request.Parameters.Where(p => !SearchParser.OutputParameters.Contains(p.Key)).ToList();
+
     /// <summary>Reads the criteria of an If-None-Exist header (a query string without the '?').</summary>
     public static List<KeyValuePair<string, string>> ParseQuery(string query)
     {

@@ -25,7 +25,7 @@ internal sealed class DeleteInteraction(ResourceStore store, ConditionalMatches 
         }
 
         var type = request.ResourceType!;
-        var criteria = request.Parameters.Where(p => !Search.Parsing.SearchParser.OutputParameters.Contains(p.Key)).ToList();
+        var criteria = ConditionalMatches.Criteria(request);
         await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
         var matches = await conditional.FindAsync(type, criteria, request.BaseUrl, MaxConditionalDeletes + 1, cancellationToken);
         if (matches.Count > 1 && !options.Value.AllowMultipleConditionalDelete)

@@ -148,7 +148,9 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
         return Math.Min(count, options.Value.MaxCount);
     }
 
-    private static Instant? ParseSince(string? value)
+    /// <summary>Parses <c>_since</c>, also for $everything.</summary>
+    /// <exception cref="FhirException">400 when it is not an instant with a time zone.</exception>
+    internal static Instant? ParseSince(string? value)
     {
         if (value is null)
         {

@@ -22,7 +22,7 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
     /// <summary>Conditional patch (http.html#patch): the criteria in the query must match exactly one resource.</summary>
     private async Task<string> ConditionalTargetAsync(FhirRequest request, CancellationToken cancellationToken)
     {
-        var criteria = request.Parameters.Where(p => !Search.Parsing.SearchParser.OutputParameters.Contains(p.Key)).ToList();
+        var criteria = ConditionalMatches.Criteria(request);
         var matches = await conditional.FindAsync(request.ResourceType!, criteria, request.BaseUrl, 2, cancellationToken);
         return matches.Count switch
         {

@@ -73,9 +73,9 @@ internal sealed class SearchInteraction(
             bundle.Total = await matches.CountAsync(cancellationToken);
         }
 
-        var entries = rows.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
+        var entries = rows.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
         var included = await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken);
-        entries.AddRange(included.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
+        entries.AddRange(included.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
 
         if (search.Ignored.Count > 0 || incomplete.Count > 0)
         {
@@ -124,13 +124,13 @@ internal sealed class SearchInteraction(
         return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, entries) };
     }
 
-    private static List<string> TypesOf(FhirRequest request)
-    {
-        if (request.ResourceType is { } type)
-        {
-            return [type];
-        }
+    private static List<string> TypesOf(FhirRequest request) =>
+        request.ResourceType is { } type ? [type] : ParseTypes(request);
 
+    /// <summary>The types of every <c>_type</c> parameter (comma-separated); empty when there is none.</summary>
+    /// <exception cref="FhirException">400 for a name that is not a concrete R4 resource type.</exception>
+    internal static List<string> ParseTypes(FhirRequest request)
+    {
         var types = request.Parameters.Where(p => p.Key == "_type").SelectMany(p => p.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
         foreach (var t in types)
         {
@@ -150,6 +150,4 @@ internal sealed class SearchInteraction(
         _ => $"{request.BaseUrl}/{request.ResourceType}",
     };
 
-    private static SearchsetEntry Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) =>
-        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
 }

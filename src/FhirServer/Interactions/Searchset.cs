@@ -10,4 +10,8 @@ namespace FhirMh.FhirServer.Interactions;
 internal sealed record Searchset(Bundle Shell, IReadOnlyList<SearchsetEntry> Entries);
 
 /// <summary>One match or include of a <see cref="Searchset"/>.</summary>
-internal sealed record SearchsetEntry(string FullUrl, string Json, Bundle.SearchEntryMode Mode);
+internal sealed record SearchsetEntry(string FullUrl, string Json, Bundle.SearchEntryMode Mode)
+{
+    public static SearchsetEntry Of(string baseUrl, Search.MatchedRow row, Bundle.SearchEntryMode mode) =>
+        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
+}

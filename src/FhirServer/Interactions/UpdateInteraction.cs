@@ -35,7 +35,7 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
 
     private async Task<FhirResponse> ConditionalAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken)
     {
-        var criteria = request.Parameters.Where(p => !Search.Parsing.SearchParser.OutputParameters.Contains(p.Key)).ToList();
+        var criteria = ConditionalMatches.Criteria(request);
         await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
         await conditional.LockAsync(resource.TypeName, criteria, cancellationToken);
         var matches = await conditional.FindAsync(resource.TypeName, criteria, request.BaseUrl, 2, cancellationToken);

@@ -7,7 +7,6 @@ using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using NodaTime.Text;
 
 namespace FhirMh.FhirServer.Operations.Everything;
 
@@ -39,8 +38,8 @@ internal sealed class EverythingOperation(
         }
 
         var count = Count(request.Parameter("_count"));
-        var since = Since(request.Parameter("_since"));
-        var types = Types(request.Parameter("_type"));
+        var since = HistoryInteraction.ParseSince(request.Parameter("_since"));
+        var types = SearchInteraction.ParseTypes(request);
         var after = request.Parameter("_page") is { } token
             ? SearchPageToken.Decode(token)?.RowId ?? throw FhirException.BadRequest($"'{token}' is not a page of this server.", "_page")
             : 0L;
@@ -79,7 +78,7 @@ internal sealed class EverythingOperation(
         }
 
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
-        var entries = rows.Select(row => Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
+        var entries = rows.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
 
         // The resources the page refers to (practitioners, organizations, medications...).
         var pageRows = rows.Select(r => r.RowId).ToList();
@@ -88,7 +87,7 @@ internal sealed class EverythingOperation(
         var included = await SearchIncludes.ReadTargetsAsync(db, referenced, options.Value.MaxIncluded, cancellationToken);
         foreach (var row in included.Where(r => !members.Contains(r.RowId) && shown.Add(r.RowId)))
         {
-            entries.Add(Entry(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
+            entries.Add(SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Include));
         }
 
         var self = $"{request.BaseUrl}/Patient/{id}/$everything?_count={count.ToString(CultureInfo.InvariantCulture)}"
@@ -103,8 +102,6 @@ internal sealed class EverythingOperation(
         return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, entries) };
     }
 
-    private static SearchsetEntry Entry(string baseUrl, MatchedRow row, Bundle.SearchEntryMode mode) =>
-        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
 
     private int Count(string? value)
     {
@@ -116,29 +113,5 @@ internal sealed class EverythingOperation(
         return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
             ? Math.Min(count, options.Value.MaxCount)
             : throw FhirException.BadRequest($"_count must be a positive integer, not '{value}'.", "_count");
-    }
-
-    private static Instant? Since(string? value)
-    {
-        if (value is null)
-        {
-            return null;
-        }
-
-        var parsed = OffsetDateTimePattern.ExtendedIso.Parse(value);
-        return parsed.Success
-            ? parsed.Value.ToInstant()
-            : throw FhirException.BadRequest($"_since must be an instant with a time zone, e.g. 2026-01-01T00:00:00Z, not '{value}'.", "_since");
-    }
-
-    private static List<string> Types(string? value)
-    {
-        var types = (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        foreach (var type in types.Where(t => !ModelInfo.IsKnownResource(t)))
-        {
-            throw FhirException.BadRequest($"_type: '{type}' is not a FHIR R4 resource type.", "_type");
-        }
-
-        return types;
     }
 }

@@ -170,52 +170,48 @@ internal sealed class SortOrder
             case SearchParamType.Date when code == "_lastUpdated":
                 return (Expression<Func<ResourceRow, Instant?>>)(r => r.LastUpdated);
             case SearchParamType.Date:
-                var dates = Rows(db.DateIndex, type, code);
+                var dates = db.DateIndex.OfParameter(type, code);
                 return descending
                     ? (Expression<Func<ResourceRow, Instant?>>)(r => dates.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.End).Select(x => (Instant?)x.End).FirstOrDefault())
                     : r => dates.Where(x => x.RowId == r.RowId).OrderBy(x => x.Start).Select(x => (Instant?)x.Start).FirstOrDefault();
             case SearchParamType.Number:
-                var numbers = Rows(db.NumberIndex, type, code);
+                var numbers = db.NumberIndex.OfParameter(type, code);
                 return descending
                     ? (Expression<Func<ResourceRow, double?>>)(r => numbers.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault())
                     : r => numbers.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault();
             case SearchParamType.Quantity:
-                var quantities = Rows(db.QuantityIndex, type, code);
+                var quantities = db.QuantityIndex.OfParameter(type, code);
                 return descending
                     ? (Expression<Func<ResourceRow, double?>>)(r => quantities.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault())
                     : r => quantities.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault();
             case SearchParamType.Token when code == "_id":
                 return (Expression<Func<ResourceRow, string?>>)(r => r.ResourceId);
             case SearchParamType.String:
-                var strings = Rows(db.StringIndex, type, code);
+                var strings = db.StringIndex.OfParameter(type, code);
                 text = descending
                     ? r => strings.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => x.Value).FirstOrDefault()
                     : r => strings.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => x.Value).FirstOrDefault();
                 return text;
             case SearchParamType.Token:
-                var tokens = Rows(db.TokenIndex, type, code);
+                var tokens = db.TokenIndex.OfParameter(type, code);
                 text = descending
                     ? r => tokens.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Code).Select(x => x.Code).FirstOrDefault()
                     : r => tokens.Where(x => x.RowId == r.RowId).OrderBy(x => x.Code).Select(x => x.Code).FirstOrDefault();
                 return text;
             case SearchParamType.Reference:
-                var references = Rows(db.ReferenceIndex, type, code);
+                var references = db.ReferenceIndex.OfParameter(type, code);
                 text = descending
                     ? r => references.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.TargetId).Select(x => x.TargetId).FirstOrDefault()
                     : r => references.Where(x => x.RowId == r.RowId).OrderBy(x => x.TargetId).Select(x => x.TargetId).FirstOrDefault();
                 return text;
             default:
-                var uris = Rows(db.UriIndex, type, code);
+                var uris = db.UriIndex.OfParameter(type, code);
                 text = descending
                     ? r => uris.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => x.Value).FirstOrDefault()
                     : r => uris.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => x.Value).FirstOrDefault();
                 return text;
         }
     }
-
-    private static IQueryable<T> Rows<T>(IQueryable<T> set, string? type, string code)
-        where T : IndexRow =>
-        type is null ? set.Where(x => x.Param == code) : set.Where(x => x.ResourceType == type && x.Param == code);
 
     private sealed class RowReplacer(ParameterExpression from) : ExpressionVisitor
     {

@@ -68,7 +68,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         foreach (var (targetType, inner) in chain.Targets)
         {
             var targets = Live([targetType]).Where(Predicate(targetType, inner, baseUrl)).Select(t => t.ResourceId);
-            alternatives.Add(Exists(Rows(db.ReferenceIndex, type, code).Where(x => x.TargetType == targetType && targets.Contains(x.TargetId!))));
+            alternatives.Add(Exists(db.ReferenceIndex.OfParameter(type, code).Where(x => x.TargetType == targetType && targets.Contains(x.TargetId!))));
         }
 
         return PredicateComposer.Or(alternatives);
@@ -77,7 +77,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     private Expr HasPredicate(HasCriterion has, string baseUrl)
     {
         var sources = Live([has.SourceType]).Where(Predicate(has.SourceType, has.Inner, baseUrl)).Select(s => s.RowId);
-        var references = Rows(db.ReferenceIndex, has.SourceType, has.Reference.Code).Where(x => sources.Contains(x.RowId));
+        var references = db.ReferenceIndex.OfParameter(has.SourceType, has.Reference.Code).Where(x => sources.Contains(x.RowId));
 
         // Correlated on purpose: PostgreSQL can then walk the candidates in page order and stop
         // early, where "resource_id IN (...)" made it build the whole set first.
@@ -111,14 +111,14 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
             var isMissing = criterion.Values[0].Text == "true";
             var exists = parameter.Type switch
             {
-                SearchParamType.String => Exists(Rows(db.StringIndex, type, key)),
-                SearchParamType.Token => Exists(Rows(db.TokenIndex, type, key)),
-                SearchParamType.Date => Exists(Rows(db.DateIndex, type, key)),
-                SearchParamType.Number => Exists(Rows(db.NumberIndex, type, key)),
-                SearchParamType.Quantity => Exists(Rows(db.QuantityIndex, type, key)),
-                SearchParamType.Reference => Exists(Rows(db.ReferenceIndex, type, key)),
-                SearchParamType.Uri => Exists(Rows(db.UriIndex, type, key)),
-                SearchParamType.Composite => Exists(Rows(db.CompositeIndex, type, key)),
+                SearchParamType.String => Exists(db.StringIndex.OfParameter(type, key)),
+                SearchParamType.Token => Exists(db.TokenIndex.OfParameter(type, key)),
+                SearchParamType.Date => Exists(db.DateIndex.OfParameter(type, key)),
+                SearchParamType.Number => Exists(db.NumberIndex.OfParameter(type, key)),
+                SearchParamType.Quantity => Exists(db.QuantityIndex.OfParameter(type, key)),
+                SearchParamType.Reference => Exists(db.ReferenceIndex.OfParameter(type, key)),
+                SearchParamType.Uri => Exists(db.UriIndex.OfParameter(type, key)),
+                SearchParamType.Composite => Exists(db.CompositeIndex.OfParameter(type, key)),
                 _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
             };
             return isMissing ? PredicateComposer.Not(exists) : exists;
@@ -127,33 +127,29 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         switch (parameter.Type)
         {
             case SearchParamType.String:
-                return Exists(Rows(db.StringIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.StringValue(criterion.Modifier, v)).ToList())));
+                return Exists(db.StringIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.StringValue(criterion.Modifier, v)).ToList())));
             case SearchParamType.Token:
-                var tokens = Exists(Rows(db.TokenIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v =>
+                var tokens = Exists(db.TokenIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v =>
                     criterion.Modifier is "in" or "not-in" or "above" or "below" ? ValuePredicates.InSet(_tokenSets[v]) : ValuePredicates.TokenValue(criterion.Modifier, v)).ToList())));
 
                 // :not and :not-in match resources with no matching value, including those without the element (search.html#token).
                 return criterion.Modifier is "not" or "not-in" ? PredicateComposer.Not(tokens) : tokens;
             case SearchParamType.Date:
-                return Exists(Rows(db.DateIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.DateValue(v, key, now)).ToList())));
+                return Exists(db.DateIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.DateValue(v, key, now)).ToList())));
             case SearchParamType.Number:
-                return Exists(Rows(db.NumberIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.NumberValue(v, key)).ToList())));
+                return Exists(db.NumberIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.NumberValue(v, key)).ToList())));
             case SearchParamType.Quantity:
-                return Exists(Rows(db.QuantityIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.QuantityValue(v, key)).ToList())));
+                return Exists(db.QuantityIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.QuantityValue(v, key)).ToList())));
             case SearchParamType.Reference:
-                return Exists(Rows(db.ReferenceIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.ReferenceTarget(criterion.Modifier, v, baseUrl)).ToList())));
+                return Exists(db.ReferenceIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.ReferenceTarget(criterion.Modifier, v, baseUrl)).ToList())));
             case SearchParamType.Uri:
-                return Exists(Rows(db.UriIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.UriValue(criterion.Modifier, v)).ToList())));
+                return Exists(db.UriIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.UriValue(criterion.Modifier, v)).ToList())));
             case SearchParamType.Composite:
-                return Exists(Rows(db.CompositeIndex, type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.CompositeValue(criterion, v, key, now)).ToList())));
+                return Exists(db.CompositeIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.CompositeValue(criterion, v, key, now)).ToList())));
             default:
                 throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key);
         }
     }
-
-    private static IQueryable<T> Rows<T>(IQueryable<T> set, string? type, string code)
-        where T : IndexRow =>
-        type is null ? set.Where(x => x.Param == code) : set.Where(x => x.ResourceType == type && x.Param == code);
 
     /// <summary>
     /// <c>row_id IN (SELECT row_id ...)</c> rather than a correlated EXISTS: SQLite then runs the
