@@ -13,6 +13,8 @@ using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Storage.Postgres;
 using FhirMh.FhirServer.Storage.Sqlite;
+using FhirMh.FhirServer.Validation;
+using FhirMh.FhirServer.Validation.Packages;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,6 +35,8 @@ internal static class FhirServerServices
         services.Configure<SearchOptions>(configuration.GetSection(SearchOptions.SectionName));
         services.Configure<StoredParameterOptions>(configuration.GetSection(StoredParameterOptions.SectionName));
         services.Configure<ReindexOptions>(configuration.GetSection(ReindexOptions.SectionName));
+        services.Configure<ValidationOptions>(configuration.GetSection(ValidationOptions.SectionName));
+        services.AddSingleton(CanonicalBase.From(configuration));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 
         AddStorage(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
@@ -44,6 +48,13 @@ internal static class FhirServerServices
         services.AddScoped<SearchParameterWrites>();
         services.AddScoped<ReindexBatch>();
         services.AddScoped<ReindexStatusOperation>();
+        services.AddSingleton<SpecificationSource>();
+        services.AddSingleton<FhirPackageReader>();
+        services.AddSingleton<ConformancePackages>();
+        services.AddSingleton<StoredConformanceResolver>();
+        services.AddSingleton<TerminologyServices>();
+        services.AddSingleton<ProfileValidator>();
+        services.AddSingleton<WriteValidation>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<VersionRows>();
         services.AddScoped<ResourceStore>();
@@ -74,6 +85,7 @@ internal static class FhirServerServices
         services.AddScoped<IConditionalReferenceResolver, SearchConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();
+        services.AddHostedService<ConformanceStartup>();
         services.AddHostedService<SearchWarmUp>();
 
         // After the migrator: hosted services start in order, and jobs live in migrated tables.

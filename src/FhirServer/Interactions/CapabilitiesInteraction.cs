@@ -1,4 +1,6 @@
+using FhirMh.FhirServer.Operations;
 using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Validation;
 using FhirMh.FhirServer.Search.Parameters;
 using Hl7.Fhir.Model;
 using NodaTime;
@@ -9,7 +11,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// capabilities (http.html#capabilities): a CapabilityStatement generated from
 /// <see cref="FhirRoutes"/>, listing exactly the interactions that are mapped.
 /// </summary>
-internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegistry parameters)
+internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegistry parameters, CanonicalBase canonicalBase)
 {
     public Task<FhirResponse> HandleAsync(FhirRequest request)
     {
@@ -41,9 +43,7 @@ internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegis
                     ? CapabilityStatement.ConditionalDeleteStatus.Single
                     : CapabilityStatement.ConditionalDeleteStatus.NotSupported,
                 SearchParam = implemented.Contains(FhirInteraction.SearchType) ? SearchParams(type) : [],
-                Operation = type == "Patient" && implemented.Contains(FhirInteraction.PatientEverything)
-                    ? [new CapabilityStatement.OperationComponent { Name = "everything", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything" }]
-                    : [],
+                Operation = Operations(type, implemented),
             }).ToList(),
             Interaction = implemented
                 .SelectMany(SystemInteractionCodes)
@@ -66,6 +66,24 @@ internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegis
         };
         return Task.FromResult(FhirResponse.Of(StatusCodes.Status200OK, statement));
     }
+
+    /// <summary>The operations defined on the type, from the table the dispatcher routes by.</summary>
+    private List<CapabilityStatement.OperationComponent> Operations(string type, HashSet<FhirInteraction> implemented)
+    {
+        var operations = FhirOperations.All
+            .Where(o => o.AppliesTo(type))
+            .Select(o => new CapabilityStatement.OperationComponent { Name = o.Name, Definition = Canonical(o.Definition) })
+            .ToList();
+        if (type == "Patient" && implemented.Contains(FhirInteraction.PatientEverything))
+        {
+            operations.Add(new CapabilityStatement.OperationComponent { Name = "everything", Definition = "http://hl7.org/fhir/OperationDefinition/Patient-everything" });
+        }
+
+        return operations;
+    }
+
+    private string Canonical(string definition) =>
+        Uri.IsWellFormedUriString(definition, UriKind.Absolute) ? definition : $"{canonicalBase.Value}/{definition}";
 
     /// <summary>The parameters indexed for the type, so a client knows what it can search on.</summary>
     private List<CapabilityStatement.SearchParamComponent> SearchParams(string type) =>

@@ -1,5 +1,6 @@
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Validation;
 
 namespace FhirMh.FhirServer.Interactions;
 
@@ -8,14 +9,15 @@ namespace FhirMh.FhirServer.Interactions;
 /// If-None-Exist it is a conditional create (http.html#ccreate): no match creates, one match
 /// answers 200 with that resource, several are a 412.
 /// </summary>
-internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches conditional)
+internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches conditional, WriteValidation validation)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var resource = RequestBody.Require(request);
+        var issues = validation.Check(resource);
         if (request.IfNoneExist is not { Length: > 0 } condition)
         {
-            return Created(await CreateAsync(request, resource, cancellationToken));
+            return Created(await CreateAsync(request, resource, cancellationToken), issues);
         }
 
         var criteria = ConditionalMatches.ParseQuery(condition);
@@ -31,7 +33,7 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
                     await transaction.CommitAsync(cancellationToken);
                 }
 
-                return Created(created);
+                return Created(created, issues);
             case 1:
                 var existing = await store.ReadCurrentAsync(resource.TypeName, matches[0], cancellationToken);
                 return new FhirResponse(StatusCodes.Status200OK) { Version = existing, Location = existing!.VersionPath, IsWrite = true };
@@ -44,10 +46,11 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
     private Task<StoredVersion> CreateAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken) =>
         request.AssignedId is { } id ? store.CreateAsync(resource, id, cancellationToken) : store.CreateAsync(resource, cancellationToken);
 
-    private static FhirResponse Created(StoredVersion created) => new(StatusCodes.Status201Created)
+    private static FhirResponse Created(StoredVersion created, IReadOnlyList<Hl7.Fhir.Model.OperationOutcome.IssueComponent> issues) => new(StatusCodes.Status201Created)
     {
         Version = created,
         Location = created.VersionPath,
         IsWrite = true,
+        Issues = issues,
     };
 }

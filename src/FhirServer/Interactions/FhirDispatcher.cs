@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using FhirMh.FhirServer.Interactions.Bundles;
-using FhirMh.FhirServer.Operations.ReindexStatus;
+using FhirMh.FhirServer.Operations;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Stored;
 using Hl7.Fhir.Model;
@@ -23,7 +23,7 @@ internal sealed partial class FhirDispatcher(
     Operations.Everything.EverythingOperation everything,
     CapabilitiesInteraction capabilities,
     BundleInteraction bundles,
-    ReindexStatusOperation reindexStatus,
+    IServiceProvider services,
     StoredSearchParameters storedParameters)
 {
     public async Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
@@ -47,19 +47,20 @@ internal sealed partial class FhirDispatcher(
             FhirInteraction.PatientEverything => everything.HandleAsync(request, cancellationToken),
             FhirInteraction.Capabilities => capabilities.HandleAsync(request),
             FhirInteraction.BatchOrTransaction => bundles.HandleAsync(request, this, cancellationToken),
-            FhirInteraction.InstanceOperation => OperateAsync(request, cancellationToken),
+            FhirInteraction.TypeOperation or FhirInteraction.InstanceOperation => OperateAsync(request, cancellationToken),
             _ => throw new ArgumentOutOfRangeException(nameof(request), request.Interaction, "Unknown interaction."),
         });
     }
 
-    private Task<FhirResponse> OperateAsync(FhirRequest request, CancellationToken cancellationToken) => (request.ResourceType, request.Operation) switch
+    private Task<FhirResponse> OperateAsync(FhirRequest request, CancellationToken cancellationToken)
     {
-        (StoredSearchParameters.ResourceType, ReindexStatusOperation.Name) => reindexStatus.HandleAsync(request, cancellationToken),
-        _ => throw FhirException.Of(
+        var onInstance = request.Interaction == FhirInteraction.InstanceOperation;
+        var operation = FhirOperations.Find(request.Operation!, request.ResourceType!, onInstance) ?? throw FhirException.Of(
             StatusCodes.Status404NotFound,
-            Hl7.Fhir.Model.OperationOutcome.IssueType.NotSupported,
-            $"This server has no operation ${request.Operation} on {request.ResourceType} instances."),
-    };
+            OperationOutcome.IssueType.NotSupported,
+            $"This server has no operation ${request.Operation} on {request.ResourceType} {(onInstance ? "instances" : "as a type")}.");
+        return ((IFhirOperation)services.GetRequiredService(operation.Handler)).HandleAsync(request, cancellationToken);
+    }
 
     private static void CheckAddress(FhirRequest request)
     {

@@ -26,6 +26,9 @@ internal enum FhirInteraction
     /// </summary>
     BatchOrTransaction,
 
+    /// <summary>A named operation on a type, <c>[type]/$[name]</c> (operations.html).</summary>
+    TypeOperation,
+
     /// <summary>A named operation on an instance, <c>[type]/[id]/$[name]</c> (operations.html).</summary>
     InstanceOperation,
 }

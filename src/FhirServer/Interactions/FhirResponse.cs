@@ -24,6 +24,9 @@ internal sealed record FhirResponse(int StatusCode)
     /// <summary>True when the response is the result of a write, where <c>Prefer: return</c> applies.</summary>
     public bool IsWrite { get; init; }
 
+    /// <summary>What validation of a written resource found that did not block the write (warnings, information).</summary>
+    public IReadOnlyList<OperationOutcome.IssueComponent> Issues { get; init; } = [];
+
     public static FhirResponse Of(int statusCode, StoredVersion version) => new(statusCode) { Version = version };
 
     public static FhirResponse Of(int statusCode, Resource resource) => new(statusCode) { Resource = resource };

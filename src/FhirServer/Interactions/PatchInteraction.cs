@@ -3,6 +3,7 @@ using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Validation;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 
@@ -15,7 +16,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// version it was computed from. A writer that got in between makes the patch run again on the
 /// newer version.
 /// </summary>
-internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits, ConditionalMatches conditional)
+internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits, ConditionalMatches conditional, WriteValidation validation)
 {
     private const int MaxAttempts = 8;
 
@@ -48,11 +49,14 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
 
             request.Preconditions.Check(type, id, current);
             var patched = Apply(patch, current);
+
+            // The patched resource is validated like any other write (http.html#patch).
+            var issues = validation.Check(patched);
             try
             {
                 var result = await store.UpdateAsync(patched, Preconditions.ExactlyVersion(current.VersionId), "PATCH", cancellationToken);
                 var written = result.Version!;
-                return new FhirResponse(StatusCodes.Status200OK) { Version = written, Location = written.VersionPath, IsWrite = true };
+                return new FhirResponse(StatusCodes.Status200OK) { Version = written, Location = written.VersionPath, IsWrite = true, Issues = issues };
             }
             catch (VersionMismatchException) when (store.IsInTransaction)
             {

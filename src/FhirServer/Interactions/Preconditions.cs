@@ -34,6 +34,9 @@ internal sealed record Preconditions(ETagCondition? IfMatch, ETagCondition? IfNo
         return new Preconditions(ifMatchCondition, ifNoneMatchCondition, ifModifiedSince);
     }
 
+    /// <summary>No condition: the write applies to whatever version is current.</summary>
+    public static readonly Preconditions None = new(null, null, null);
+
     /// <summary>A write condition that holds only while <paramref name="versionId"/> is the current version.</summary>
     public static Preconditions ExactlyVersion(int versionId) => new(new ETagCondition(IsAny: false, [versionId]), null, null);
 

@@ -1,5 +1,6 @@
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Validation;
 
 namespace FhirMh.FhirServer.Interactions;
 
@@ -8,14 +9,15 @@ namespace FhirMh.FhirServer.Interactions;
 /// version-aware update of http.html#concurrency through If-Match, and the conditional update
 /// of http.html#cond-update (<c>PUT Type?criteria</c>).
 /// </summary>
-internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches conditional)
+internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches conditional, WriteValidation validation)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var resource = RequestBody.Require(request);
         if (request.Id is null)
         {
-            return await ConditionalAsync(request, resource, cancellationToken);
+            var checkedIssues = validation.Check(resource);
+            return await ConditionalAsync(request, resource, cancellationToken) with { Issues = checkedIssues };
         }
 
         if (string.IsNullOrEmpty(resource.Id))
@@ -30,7 +32,8 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
                 $"The resource id '{resource.Id}' does not match the id '{request.Id}' in the URL.", $"{resource.TypeName}.id");
         }
 
-        return Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken));
+        var issues = validation.Check(resource);
+        return Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken)) with { Issues = issues };
     }
 
     private async Task<FhirResponse> ConditionalAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken)

@@ -35,9 +35,14 @@ internal static class FhirEndpoints
         // Address first: a body sent to an unknown type is a 404, not a parse error.
         FhirDispatcher.CheckAddress(type, id);
         var bodyReader = http.RequestServices.GetRequiredService<RequestBodyReader>();
-        var resource = interaction is FhirInteraction.Create or FhirInteraction.Update or FhirInteraction.BatchOrTransaction
-            ? await bodyReader.ReadAsync(http.Request, cancellationToken)
-            : null;
+        var resource = interaction switch
+        {
+            FhirInteraction.Create or FhirInteraction.Update or FhirInteraction.BatchOrTransaction => await bodyReader.ReadAsync(http.Request, cancellationToken),
+
+            // An operation's input: a Parameters resource, or the one resource it takes (operations.html#request).
+            FhirInteraction.TypeOperation or FhirInteraction.InstanceOperation when HasBody(http.Request) => await bodyReader.ReadAsync(http.Request, cancellationToken),
+            _ => null,
+        };
         var patch = interaction is FhirInteraction.Patch ? await bodyReader.ReadPatchAsync(http.Request, cancellationToken) : null;
         var baseUrl = BaseUrl(http.Request);
         var parameters = http.Request.Query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList();
@@ -61,6 +66,9 @@ internal static class FhirEndpoints
         var response = await http.RequestServices.GetRequiredService<FhirDispatcher>().DispatchAsync(request, cancellationToken);
         return new FhirResult(response, output, baseUrl);
     }
+
+    private static bool HasBody(HttpRequest request) =>
+        request.Method == HttpMethods.Post && (request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0);
 
     /// <summary>POST _search carries its parameters as a form (http.html#search); they join those of the query.</summary>
     private static async Task<IEnumerable<KeyValuePair<string, string>>> ReadSearchFormAsync(HttpRequest request, CancellationToken cancellationToken)

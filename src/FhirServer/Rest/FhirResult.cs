@@ -107,7 +107,7 @@ internal sealed class FhirResult(FhirResponse response, OutputOptions output, st
         if (response.IsWrite && output.PreferReturn == PreferReturn.OperationOutcome)
         {
             // An outcome is a body, so a 204 becomes a 200.
-            return (OperationOutcomes.Information(Describe()), false, status == StatusCodes.Status204NoContent ? StatusCodes.Status200OK : status);
+            return (OperationOutcomes.Written(Describe(), response.Issues), false, status == StatusCodes.Status204NoContent ? StatusCodes.Status200OK : status);
         }
 
         if (status is StatusCodes.Status204NoContent or StatusCodes.Status304NotModified ||

@@ -30,6 +30,9 @@ internal static class FhirRoutes
         new("DELETE", "{type}/{id}", FhirInteraction.Delete, "delete (a tombstone version)"),
         new("GET", "{type}/{id}/_history", FhirInteraction.HistoryInstance, "history of one resource"),
         new("GET", "{type}/{id}/_history/{vid}", FhirInteraction.VRead, "vread one version"),
-        new("GET", "{type}/{id}/${operation}", FhirInteraction.InstanceOperation, "an operation on one resource: SearchParameter/[id]/$reindex-status"),
+        new("GET", "{type}/${operation}", FhirInteraction.TypeOperation, "an operation on a type without side effects, parameters in the query"),
+        new("POST", "{type}/${operation}", FhirInteraction.TypeOperation, "an operation on a type, parameters in a Parameters body (or the resource itself)"),
+        new("GET", "{type}/{id}/${operation}", FhirInteraction.InstanceOperation, "an operation on one resource without side effects, parameters in the query"),
+        new("POST", "{type}/{id}/${operation}", FhirInteraction.InstanceOperation, "an operation on one resource, parameters in a Parameters body"),
     ];
 }

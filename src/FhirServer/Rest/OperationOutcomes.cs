@@ -10,6 +10,17 @@ internal static class OperationOutcomes
     public static OperationOutcome Information(string diagnostics) =>
         Single(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, diagnostics, null);
 
+    /// <summary>
+    /// The outcome of a write for <c>Prefer: return=OperationOutcome</c>: what was written, then
+    /// the warnings and information validation gave (http.html#ops).
+    /// </summary>
+    public static OperationOutcome Written(string diagnostics, IReadOnlyList<OperationOutcome.IssueComponent> issues)
+    {
+        var outcome = Information(diagnostics);
+        outcome.Issue.AddRange(issues);
+        return outcome;
+    }
+
     private static OperationOutcome Single(
         OperationOutcome.IssueSeverity severity,
         OperationOutcome.IssueType code,

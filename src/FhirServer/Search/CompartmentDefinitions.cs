@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Parsing;
+using FhirMh.FhirServer.Validation;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Source;
 
@@ -15,7 +16,10 @@ internal sealed class CompartmentDefinitions
 {
     private static readonly string[] Compartments = ["Patient", "Encounter", "RelatedPerson", "Practitioner", "Device"];
 
-    private readonly Lazy<FrozenDictionary<string, FrozenDictionary<string, string[]>>> _definitions = new(Load);
+    private readonly Lazy<FrozenDictionary<string, FrozenDictionary<string, string[]>>> _definitions;
+
+    public CompartmentDefinitions(SpecificationSource specification) =>
+        _definitions = new(() => Load(specification.Resolver));
 
     public static bool IsCompartment(string type) => Compartments.Contains(type);
 
@@ -34,14 +38,13 @@ internal sealed class CompartmentDefinitions
         return new CompartmentCriterion(compartmentType, id, parameters);
     }
 
-    private static FrozenDictionary<string, FrozenDictionary<string, string[]>> Load()
+    private static FrozenDictionary<string, FrozenDictionary<string, string[]>> Load(CachedResolver source)
     {
-        var source = ZipSource.CreateValidationSource();
         var result = new Dictionary<string, FrozenDictionary<string, string[]>>();
         foreach (var compartment in Compartments)
         {
             var url = $"http://hl7.org/fhir/CompartmentDefinition/{char.ToLowerInvariant(compartment[0])}{compartment[1..]}";
-            if (source.ResolveByCanonicalUri(url) is not CompartmentDefinition definition)
+            if (Hl7.Fhir.Utility.TaskHelper.Await(() => source.TryResolveByCanonicalUriAsync(url)).Value is not CompartmentDefinition definition)
             {
                 throw new InvalidOperationException($"The specification has no {url}.");
             }

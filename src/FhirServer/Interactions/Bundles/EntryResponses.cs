@@ -44,7 +44,7 @@ internal sealed class EntryResponses(FhirSerializers serializers)
                 break;
             case PreferReturn.OperationOutcome:
                 var v = response.Version!;
-                result.Response.Outcome = OperationOutcomes.Information($"{v.ResourceType}/{v.ResourceId} is at version {v.VersionId}.");
+                result.Response.Outcome = OperationOutcomes.Written($"{v.ResourceType}/{v.ResourceId} is at version {v.VersionId}.", response.Issues);
                 break;
         }
 

@@ -13,7 +13,7 @@ namespace FhirMh.FhirServer.Operations.ReindexStatus;
 /// SearchParameter has got. An operation rather than an extension on the SearchParameter, so
 /// that the stored resource stays as the client wrote it (operations.html).
 /// </summary>
-internal sealed class ReindexStatusOperation(FhirDbContext db)
+internal sealed class ReindexStatusOperation(FhirDbContext db) : IFhirOperation
 {
     public const string Name = "reindex-status";
 

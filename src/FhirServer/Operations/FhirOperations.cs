@@ -1,0 +1,20 @@
+using FhirMh.FhirServer.Operations.ReindexStatus;
+
+namespace FhirMh.FhirServer.Operations;
+
+/// <summary>
+/// The operations the server carries out. The dispatcher routes <c>[type]/$name</c> and
+/// <c>[type]/[id]/$name</c> through this table, and the CapabilityStatement lists it, so the
+/// two cannot disagree.
+/// </summary>
+internal static class FhirOperations
+{
+    public static readonly IReadOnlyList<FhirOperation> All =
+    [
+        new(ReindexStatusOperation.Name, ["SearchParameter"], OnType: false, OnInstance: true, "OperationDefinition/reindex-status", typeof(ReindexStatusOperation)),
+    ];
+
+    /// <summary>The operation <paramref name="name"/> on <paramref name="resourceType"/> at that level, or null.</summary>
+    public static FhirOperation? Find(string name, string resourceType, bool onInstance) =>
+        All.FirstOrDefault(o => o.Name == name && o.AppliesTo(resourceType) && (onInstance ? o.OnInstance : o.OnType));
+}

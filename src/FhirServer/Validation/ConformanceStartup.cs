@@ -1,0 +1,163 @@
+using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Validation.Packages;
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace FhirMh.FhirServer.Validation;
+
+/// <summary>
+/// At start-up: loads the FHIR packages while the migrations run (the server does not start with
+/// a broken package); after the migrations, stores their conformance resources so that they can
+/// be read and searched like any other; and then, in the background, compiles the definitions
+/// writes use most, so that the first write of a type does not pay for it (about 3 s for the core
+/// definitions).
+/// </summary>
+internal sealed partial class ConformanceStartup(
+    ConformancePackages packages,
+    ProfileValidator validator,
+    FhirSerializers serializers,
+    IServiceProvider services,
+    ILogger<ConformanceStartup> logger) : IHostedLifecycleService
+{
+    /// <summary>An arbitrary constant shared by every FhirMh process: "FhirMhCf" in ASCII.</summary>
+    private const long SeedLockKey = 0x467869724D684366;
+
+    /// <summary>Code systems before the value sets drawing on them, value sets before the profiles binding to them.</summary>
+    private static readonly string[] SeedOrder = ["CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter"];
+
+    private static readonly string[] WarmTypes = ["Patient", "Observation", "QuestionnaireResponse", "Consent", "ServiceRequest", "Task", "Practitioner", "Organization"];
+
+    private Task? _loading;
+
+    /// <summary>Runs before any hosted service starts, so the packages load while the database migrates.</summary>
+    public Task StartingAsync(CancellationToken cancellationToken)
+    {
+        _loading = System.Threading.Tasks.Task.Run(() => packages.LoadAsync(cancellationToken), cancellationToken);
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+
+    /// <summary>Runs after <see cref="Hosting.DatabaseMigrator"/>: hosted services start in the order they are registered.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await (_loading ?? packages.LoadAsync(cancellationToken));
+        await SeedAsync(cancellationToken);
+        _ = System.Threading.Tasks.Task.Run(WarmUp, CancellationToken.None);
+    }
+
+    public Task StartedAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+
+    /// <summary>Stores each package resource that is not stored as it is; a second start changes nothing.</summary>
+    private async Task SeedAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
+        var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
+        var isPostgres = db.Database.IsNpgsql();
+        if (isPostgres)
+        {
+            // Several processes may start together; one seeds while the others wait and then find it done.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", cancellationToken);
+        }
+
+        try
+        {
+            var written = 0;
+            var resources = packages.Packages.SelectMany(p => p.Resources)
+                .OrderBy(r => Array.IndexOf(SeedOrder, r.TypeName) is var i && i < 0 ? SeedOrder.Length : i);
+            var seenIds = new HashSet<(string, string)>();
+            foreach (var resource in resources)
+            {
+                var id = resource.Id is { Length: > 0 } given ? given : IdFromUrl(resource);
+                if (id is null || !seenIds.Add((resource.TypeName, id)))
+                {
+                    continue; // an earlier package already supplied this id
+                }
+
+                if (await SeedAsync(store, resource, id, cancellationToken))
+                {
+                    written++;
+                }
+            }
+
+            LogSeeded(logger, written);
+        }
+        finally
+        {
+            if (isPostgres)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
+                await db.Database.CloseConnectionAsync();
+            }
+        }
+    }
+
+    private async Task<bool> SeedAsync(ResourceStore store, Resource resource, string id, CancellationToken cancellationToken)
+    {
+        var copy = (Resource)resource.DeepCopy();
+        copy.Id = id;
+        copy.Meta = null;
+        var current = await store.ReadCurrentAsync(copy.TypeName, id, cancellationToken);
+        if (current is { IsDeleted: false, Json: { } json } && IsSame(serializers.ParseJson(json), copy))
+        {
+            return false;
+        }
+
+        await store.UpdateAsync(copy, Preconditions.None, "PUT", cancellationToken);
+        return true;
+    }
+
+    private static bool IsSame(Resource stored, Resource seed)
+    {
+        stored.Meta = null;
+        return stored.IsExactly(seed);
+    }
+
+    private static string? IdFromUrl(Resource resource) =>
+        resource is IConformanceResource { Url: { } url } ? url[(url.LastIndexOf('/') + 1)..] : null;
+
+    private void WarmUp()
+    {
+        try
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            foreach (var type in WarmTypes)
+            {
+                var resource = (Resource)Activator.CreateInstance(ModelInfo.GetTypeForFhirType(type)!)!;
+                validator.Validate(resource, []);
+            }
+
+            foreach (var profile in packages.Profiles)
+            {
+                var type = packages.Packages.SelectMany(p => p.Resources).OfType<StructureDefinition>().First(sd => sd.Url == profile).Type;
+                if (type is not null && ModelInfo.GetTypeForFhirType(type) is { } clrType && typeof(Resource).IsAssignableFrom(clrType))
+                {
+                    validator.Validate((Resource)Activator.CreateInstance(clrType)!, [profile]);
+                }
+            }
+
+            LogWarm(logger, started.ElapsedMilliseconds);
+        }
+        catch (Exception e)
+        {
+            LogWarmFailed(logger, e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stored {Count} new or changed conformance resources from the packages")]
+    private static partial void LogSeeded(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validation definitions compiled in {Milliseconds} ms")]
+    private static partial void LogWarm(ILogger logger, long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compiling the validation definitions failed; they will be compiled on first use")]
+    private static partial void LogWarmFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,104 @@
+using Firely.Fhir.Validation;
+using FhirMh.FhirServer.Validation.Packages;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Specification.Source;
+
+namespace FhirMh.FhirServer.Validation;
+
+/// <summary>
+/// One Firely validator for the process (compiling a definition is expensive, validating against
+/// a compiled one is not). Definitions resolve from the loaded packages first, then the R4
+/// specification, then conformance resources stored through the API.
+/// </summary>
+internal sealed class ProfileValidator
+{
+    /// <summary>The SDK's issue number for "Unable to resolve reference to profile" (dotnet-api-operation-outcome).</summary>
+    private const string UnresolvedProfileIssue = "4000";
+
+    private readonly MultiResolver _resolver;
+    private readonly Validator _validator;
+
+    public ProfileValidator(ConformancePackages packages, SpecificationSource specification, StoredConformanceResolver stored)
+    {
+        _resolver = new MultiResolver(packages.Resolver, specification.Resolver, stored);
+        _validator = new Validator(_resolver, TerminologyServices.ForValidation(_resolver));
+    }
+
+    /// <summary>
+    /// Validates <paramref name="resource"/> against its type's core definition, every profile in
+    /// its <c>meta.profile</c>, and <paramref name="profiles"/>. A declared profile the server
+    /// does not know is an error located at that <c>meta.profile</c> entry.
+    /// </summary>
+    public OperationOutcome Validate(Resource resource, IReadOnlyCollection<string> profiles)
+    {
+        var outcome = new OperationOutcome();
+        var unknown = new HashSet<string>(StringComparer.Ordinal);
+        var declared = resource.Meta?.Profile.ToList() ?? [];
+        for (var i = 0; i < declared.Count; i++)
+        {
+            if (declared[i] is { } profile && !Knows(profile))
+            {
+                unknown.Add(profile);
+                outcome.Issue.Add(new OperationOutcome.IssueComponent
+                {
+                    Severity = OperationOutcome.IssueSeverity.Error,
+                    Code = OperationOutcome.IssueType.NotFound,
+                    Diagnostics = $"The profile '{profile}' in meta.profile is not known to this server: load its package or store its StructureDefinition first.",
+                    Expression = [$"{resource.TypeName}.meta.profile[{i}]"],
+                });
+            }
+        }
+
+        foreach (var profile in profiles.Where(p => !unknown.Contains(p) && !Knows(p)))
+        {
+            throw new InvalidOperationException($"The profile '{profile}' configured for {resource.TypeName} in Validation:ProfilesByType is not loaded.");
+        }
+
+        var seen = new HashSet<(string?, string?)>();
+        IEnumerable<string?> runs = profiles.Count == 0 ? [null] : profiles.Select(p => (string?)p);
+        foreach (var profile in runs)
+        {
+            foreach (var issue in _validator.Validate(resource, profile).Issue)
+            {
+                if (issue.Details?.Coding.Any(c => c.Code == UnresolvedProfileIssue) == true && unknown.Count > 0)
+                {
+                    continue; // reported above, with its location
+                }
+
+                Humanize(issue);
+                if (seen.Add((issue.Diagnostics, string.Join(",", issue.Expression))))
+                {
+                    outcome.Issue.Add(issue);
+                }
+            }
+        }
+
+        return outcome;
+    }
+
+    private bool Knows(string profile) =>
+        Hl7.Fhir.Utility.TaskHelper.Await(() => _resolver.TryResolveByCanonicalUriAsync(profile)).Value is StructureDefinition;
+
+    /// <summary>
+    /// The SDK puts the message in <c>details.text</c> and a trace of the definitions it walked
+    /// in <c>diagnostics</c>; clients show diagnostics, so it gets the message, trace appended.
+    /// </summary>
+    private static void Humanize(OperationOutcome.IssueComponent issue)
+    {
+        var text = issue.Details?.Text;
+        if (string.IsNullOrEmpty(text))
+        {
+            return;
+        }
+
+        issue.Diagnostics = string.IsNullOrEmpty(issue.Diagnostics) ? text : $"{text} ({issue.Diagnostics})";
+
+        // "Missing required member: 'system'" is located at the parent; point at the member itself.
+        if (text.StartsWith(MissingMember, StringComparison.Ordinal) && text.EndsWith('\'') && issue.Expression.Count == 1)
+        {
+            issue.Expression = [$"{issue.Expression[0]}.{text[MissingMember.Length..^1]}"];
+        }
+    }
+
+    private const string MissingMember = "Missing required member: '";
+}
