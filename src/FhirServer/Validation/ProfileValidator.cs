@@ -94,9 +94,9 @@ internal sealed class ProfileValidator
         issue.Diagnostics = string.IsNullOrEmpty(issue.Diagnostics) ? text : $"{text} ({issue.Diagnostics})";
 
         // "Missing required member: 'system'" is located at the parent; point at the member itself.
-        if (text.StartsWith(MissingMember, StringComparison.Ordinal) && text.EndsWith('\'') && issue.Expression.Count == 1)
+        if (text.StartsWith(MissingMember, StringComparison.Ordinal) && text.EndsWith('\'') && issue.Expression.ToList() is [{ } parent])
         {
-            issue.Expression = [$"{issue.Expression[0]}.{text[MissingMember.Length..^1]}"];
+            issue.Expression = [$"{parent}.{text[MissingMember.Length..^1]}"];
         }
     }
 
