@@ -48,6 +48,7 @@ internal static class FhirServerServices
         services.AddScoped<SearchParameterWrites>();
         services.AddScoped<ReindexBatch>();
         services.AddScoped<ReindexStatusOperation>();
+        services.AddScoped<Operations.Validate.ValidateOperation>();
         services.AddSingleton<SpecificationSource>();
         services.AddSingleton<FhirPackageReader>();
         services.AddSingleton<ConformancePackages>();

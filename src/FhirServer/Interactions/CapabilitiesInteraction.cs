@@ -1,6 +1,7 @@
 using FhirMh.FhirServer.Operations;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Validation;
+using FhirMh.FhirServer.Validation.Packages;
 using FhirMh.FhirServer.Search.Parameters;
 using Hl7.Fhir.Model;
 using NodaTime;
@@ -11,7 +12,12 @@ namespace FhirMh.FhirServer.Interactions;
 /// capabilities (http.html#capabilities): a CapabilityStatement generated from
 /// <see cref="FhirRoutes"/>, listing exactly the interactions that are mapped.
 /// </summary>
-internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegistry parameters, CanonicalBase canonicalBase)
+internal sealed class CapabilitiesInteraction(
+    IClock clock,
+    SearchParameterRegistry parameters,
+    CanonicalBase canonicalBase,
+    ConformancePackages packages,
+    WriteValidation validation)
 {
     public Task<FhirResponse> HandleAsync(FhirRequest request)
     {
@@ -43,6 +49,8 @@ internal sealed class CapabilitiesInteraction(IClock clock, SearchParameterRegis
                     ? CapabilityStatement.ConditionalDeleteStatus.Single
                     : CapabilityStatement.ConditionalDeleteStatus.NotSupported,
                 SearchParam = implemented.Contains(FhirInteraction.SearchType) ? SearchParams(type) : [],
+                Profile = validation.RequiredProfiles(type).FirstOrDefault(),
+                SupportedProfile = packages.ProfilesOf(type).Select(sd => sd.Url).ToList(),
                 Operation = Operations(type, implemented),
             }).ToList(),
             Interaction = implemented

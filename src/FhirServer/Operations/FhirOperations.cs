@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Operations.ReindexStatus;
+using FhirMh.FhirServer.Operations.Validate;
 
 namespace FhirMh.FhirServer.Operations;
 
@@ -11,6 +12,7 @@ internal static class FhirOperations
 {
     public static readonly IReadOnlyList<FhirOperation> All =
     [
+        new(ValidateOperation.Name, null, OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/Resource-validate", typeof(ValidateOperation)),
         new(ReindexStatusOperation.Name, ["SearchParameter"], OnType: false, OnInstance: true, "OperationDefinition/reindex-status", typeof(ReindexStatusOperation)),
     ];
 

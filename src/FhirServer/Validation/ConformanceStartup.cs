@@ -4,6 +4,7 @@ using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Validation.Packages;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Validation;
 
@@ -19,6 +20,7 @@ internal sealed partial class ConformanceStartup(
     ProfileValidator validator,
     FhirSerializers serializers,
     IServiceProvider services,
+    IOptions<ValidationOptions> options,
     ILogger<ConformanceStartup> logger) : IHostedLifecycleService
 {
     /// <summary>An arbitrary constant shared by every FhirMh process: "FhirMhCf" in ASCII.</summary>
@@ -42,6 +44,7 @@ internal sealed partial class ConformanceStartup(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await (_loading ?? packages.LoadAsync(cancellationToken));
+        CheckConfiguredProfiles();
         await SeedAsync(cancellationToken);
         _ = System.Threading.Tasks.Task.Run(WarmUp, CancellationToken.None);
     }
@@ -53,6 +56,18 @@ internal sealed partial class ConformanceStartup(
     public Task StoppingAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+
+    /// <summary>A profile every resource of a type must meet has to be loaded: a typo would otherwise refuse every write of the type.</summary>
+    private void CheckConfiguredProfiles()
+    {
+        foreach (var (type, profiles) in options.Value.ProfilesByType)
+        {
+            foreach (var profile in profiles.Where(p => !validator.Knows(p)))
+            {
+                throw new PackageException($"Validation:ProfilesByType:{type} names '{profile}', which no loaded package defines.");
+            }
+        }
+    }
 
     /// <summary>Stores each package resource that is not stored as it is; a second start changes nothing.</summary>
     private async Task SeedAsync(CancellationToken cancellationToken)

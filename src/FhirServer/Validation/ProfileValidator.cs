@@ -49,20 +49,27 @@ internal sealed class ProfileValidator
             }
         }
 
-        foreach (var profile in profiles.Where(p => !unknown.Contains(p) && !Knows(p)))
+        foreach (var profile in profiles.Where(p => !unknown.Contains(p) && !Knows(p)).ToList())
         {
-            throw new InvalidOperationException($"The profile '{profile}' configured for {resource.TypeName} in Validation:ProfilesByType is not loaded.");
+            unknown.Add(profile);
+            outcome.Issue.Add(new OperationOutcome.IssueComponent
+            {
+                Severity = OperationOutcome.IssueSeverity.Error,
+                Code = OperationOutcome.IssueType.NotFound,
+                Diagnostics = $"The profile '{profile}' is not known to this server: load its package or store its StructureDefinition first.",
+            });
         }
 
         var seen = new HashSet<(string?, string?)>();
-        IEnumerable<string?> runs = profiles.Count == 0 ? [null] : profiles.Select(p => (string?)p);
+        var known = profiles.Where(p => !unknown.Contains(p)).ToList();
+        IEnumerable<string?> runs = known.Count == 0 ? [null] : known.Select(p => (string?)p);
         foreach (var profile in runs)
         {
             foreach (var issue in _validator.Validate(resource, profile).Issue)
             {
-                if (issue.Details?.Coding.Any(c => c.Code == UnresolvedProfileIssue) == true && unknown.Count > 0)
+                if ((issue.Details?.Coding.Any(c => c.Code == UnresolvedProfileIssue) == true && unknown.Count > 0) || IsFhirTypeContextIssue(issue))
                 {
-                    continue; // reported above, with its location
+                    continue; // reported above with its location, or not a fault of the resource
                 }
 
                 Humanize(issue);
@@ -76,8 +83,19 @@ internal sealed class ProfileValidator
         return outcome;
     }
 
-    private bool Knows(string profile) =>
+    /// <summary>True when <paramref name="profile"/> resolves to a StructureDefinition.</summary>
+    public bool Knows(string profile) =>
         Hl7.Fhir.Utility.TaskHelper.Await(() => _resolver.TryResolveByCanonicalUriAsync(profile)).Value is StructureDefinition;
+
+    /// <summary>
+    /// The R4 core snapshots themselves put the structuredefinition-fhir-type extension on
+    /// <c>ElementDefinition.type</c>, where the validator expects it on <c>type.code</c>; every
+    /// StructureDefinition with a snapshot taken from core would otherwise be refused.
+    /// </summary>
+    private static bool IsFhirTypeContextIssue(OperationOutcome.IssueComponent issue) =>
+        issue.Details?.Text?.StartsWith("Extension used outside of appropriate contexts", StringComparison.Ordinal) == true &&
+        issue.Extension.Any(e => e.Url == "http://hl7.org/fhir/StructureDefinition/operationoutcome-authority" &&
+            e.Value is FhirUri { Value: "http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type" });
 
     /// <summary>
     /// The SDK puts the message in <c>details.text</c> and a trace of the definitions it walked
