@@ -18,6 +18,7 @@ namespace FhirMh.FhirServer.Validation;
 internal sealed partial class ConformanceStartup(
     ConformancePackages packages,
     ProfileValidator validator,
+    WriteValidation writes,
     FhirSerializers serializers,
     IServiceProvider services,
     IOptions<ValidationOptions> options,
@@ -60,9 +61,9 @@ internal sealed partial class ConformanceStartup(
     /// <summary>A profile every resource of a type must meet has to be loaded: a typo would otherwise refuse every write of the type.</summary>
     private void CheckConfiguredProfiles()
     {
-        foreach (var (type, profiles) in options.Value.ProfilesByType)
+        foreach (var type in options.Value.ProfilesByType.Keys)
         {
-            foreach (var profile in profiles.Where(p => !validator.Knows(p)))
+            foreach (var profile in writes.ConfiguredProfiles(type).Where(p => !validator.Knows(p)))
             {
                 throw new PackageException($"Validation:ProfilesByType:{type} names '{profile}', which no loaded package defines.");
             }

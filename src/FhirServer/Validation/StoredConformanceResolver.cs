@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
+using FhirMh.FhirServer.Validation.Packages;
+using Hl7.Fhir.Specification.Snapshot;
 using Hl7.Fhir.Specification.Source;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
@@ -15,7 +17,12 @@ namespace FhirMh.FhirServer.Validation;
 /// external code systems (LOINC, SNOMED CT) for every resource; a write of a conformance resource
 /// in this process forgets them at once.
 /// </summary>
-internal sealed class StoredConformanceResolver(IServiceScopeFactory scopes, FhirSerializers serializers, IClock clock) : IAsyncResourceResolver
+internal sealed class StoredConformanceResolver(
+    IServiceScopeFactory scopes,
+    FhirSerializers serializers,
+    ConformancePackages packages,
+    SpecificationSource specification,
+    IClock clock) : IAsyncResourceResolver
 {
     private static readonly NodaTime.Duration MissLifetime = NodaTime.Duration.FromSeconds(5);
 
@@ -40,6 +47,12 @@ internal sealed class StoredConformanceResolver(IServiceScopeFactory scopes, Fhi
         if (found is null)
         {
             _misses[uri] = now;
+        }
+        else if (found is StructureDefinition { HasSnapshot: false, Differential: not null } profile)
+        {
+            // Clients usually store a profile as a differential; the validator works from snapshots.
+            await new SnapshotGenerator(new MultiResolver(packages.Resolver, specification.Resolver, this), SnapshotGeneratorSettings.CreateDefault())
+                .UpdateAsync(profile);
         }
 
         return found;

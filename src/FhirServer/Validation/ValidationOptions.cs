@@ -21,7 +21,7 @@ internal sealed class ValidationOptions
 
     /// <summary>
     /// With <see cref="ValidationMode.Always"/>, the profiles every resource of a type must meet,
-    /// e.g. <c>"Consent": ["https://fhirmh.org/fhir/StructureDefinition/mh-consent"]</c>.
+    /// e.g. <c>"Consent": ["StructureDefinition/mh-consent"]</c>; relative URLs are under the canonical base.
     /// </summary>
     public Dictionary<string, string[]> ProfilesByType { get; set; } = new(StringComparer.Ordinal);
 }

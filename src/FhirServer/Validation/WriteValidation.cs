@@ -9,7 +9,7 @@ namespace FhirMh.FhirServer.Validation;
 /// entry of a batch or transaction): errors refuse the write with 422 and every issue; warnings
 /// and information travel with the written version to a client that asks for an outcome.
 /// </summary>
-internal sealed class WriteValidation(ProfileValidator validator, StoredConformanceResolver stored, IOptions<ValidationOptions> options)
+internal sealed class WriteValidation(ProfileValidator validator, StoredConformanceResolver stored, CanonicalBase canonicalBase, IOptions<ValidationOptions> options)
 {
     private static readonly HashSet<string> ConformanceTypes = ["StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "NamingSystem"];
 
@@ -40,7 +40,16 @@ internal sealed class WriteValidation(ProfileValidator validator, StoredConforma
 
     /// <summary>The profiles every resource of the type must meet, with <c>Validation:Mode</c> = always.</summary>
     public IReadOnlyCollection<string> RequiredProfiles(string resourceType) =>
-        options.Value.Mode == ValidationMode.Always && options.Value.ProfilesByType.TryGetValue(resourceType, out var profiles) ? profiles : [];
+        options.Value.Mode == ValidationMode.Always ? ConfiguredProfiles(resourceType) : [];
+
+    /// <summary>
+    /// The profiles <c>Validation:ProfilesByType</c> names for the type, whatever the mode; a
+    /// relative one (<c>StructureDefinition/mh-consent</c>) is under the canonical base.
+    /// </summary>
+    public IReadOnlyCollection<string> ConfiguredProfiles(string resourceType) =>
+        options.Value.ProfilesByType.TryGetValue(resourceType, out var profiles)
+            ? profiles.Select(p => Uri.IsWellFormedUriString(p, UriKind.Absolute) ? p : canonicalBase.Of(p)).ToList()
+            : [];
 
     public static bool IsError(OperationOutcome.IssueComponent issue) =>
         issue.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal;
