@@ -7,9 +7,16 @@ using Npgsql;
 
 // Two workloads, each next to the ceilings measured in the same run (see BENCHMARKING.md):
 // `./bench [options]`, durable creates (16 clients) and read-by-id (32 clients) with wrk;
-// `./bench search [options]`, transaction-Bundle ingest of synthetic data and the searches of issue #3.
+// `./bench search [options]`, transaction-Bundle ingest of synthetic data and the searches of issue #3;
+// `./bench validation`, validation cost per resource and start-up time (issue #4).
 var repository = BenchEnvironment.FindRepositoryRoot();
 var serverDll = BenchEnvironment.ServerDll(repository);
+if (args is ["validation"])
+{
+    await ValidationBenchmark.RunAsync(repository, serverDll);
+    return;
+}
+
 if (args is ["search", .. var searchArguments])
 {
     await SearchBenchmark.RunAsync(SearchBenchOptions.Parse(searchArguments), repository, serverDll);
