@@ -52,6 +52,7 @@ internal static class FhirServerServices
         services.AddSingleton<FhirPackageReader>();
         services.AddSingleton<ConformancePackages>();
         services.AddSingleton<StoredConformanceResolver>();
+        services.AddSingleton<ConformanceResolver>();
         services.AddSingleton<TerminologyServices>();
         services.AddSingleton<ProfileValidator>();
         services.AddSingleton<WriteValidation>();
