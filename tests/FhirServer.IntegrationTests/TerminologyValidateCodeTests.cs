@@ -115,6 +115,24 @@ public abstract class TerminologyValidateCodeTests(StorageFixture fixture)
         Assert.DoesNotContain("syntax only", result.Output("message") ?? string.Empty);
     }
 
+    [Fact]
+    public async Task Write_CodeOfACodeSystemNotHeld_GetsAnInformationalNote()
+    {
+        // Attachment.contentType is bound (required) to mimetypes, all of urn:ietf:bcp:13.
+        var patient = new JsonObject
+        {
+            ["resourceType"] = "Patient",
+            ["photo"] = new JsonArray(new JsonObject { ["contentType"] = "image/png", ["data"] = "iVBORw0KGgo=" }),
+        };
+
+        using var response = await _client.SendWithHeaderAsync(HttpMethod.Post, "/fhir/Patient", patient, "Prefer", "return=OperationOutcome");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var issue = (await response.BodyAsync())["issue"]!.AsArray().Single(i => (string?)i!["expression"]?[0] == "Patient.photo[0].contentType[0]")!;
+        Assert.Equal("information", (string?)issue["severity"]);
+        Assert.StartsWith("Checked for system and syntax only", (string?)issue["diagnostics"]);
+    }
+
     private async Task<string> CreateValueSetAsync(JsonObject include)
     {
         var url = TerminologyContent.NewUrl("ValueSet", "external");

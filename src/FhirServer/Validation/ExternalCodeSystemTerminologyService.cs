@@ -32,9 +32,16 @@ internal sealed class ExternalCodeSystemTerminologyService(ITerminologyService l
         var codings = CodingsOf(parameters);
         if (codings.Count > 0 && await ValueSetOfAsync(parameters) is { } valueSet)
         {
+            var systems = new HashSet<string>(StringComparer.Ordinal);
             var external = new HashSet<string>(StringComparer.Ordinal);
-            await AddExternalSystemsAsync(valueSet, external, depth: 0);
-            var checkable = codings.Where(c => c.System is not null && external.Contains(c.System)).ToList();
+            await AddSystemsAsync(valueSet, systems, external, depth: 0);
+
+            // A bare code (an element of type code) is of the value set's one system, if it has one.
+            var implied = systems.Count == 1 ? systems.Single() : null;
+            var checkable = codings
+                .Select(c => c.System is null ? new Coding(implied, c.Code) : c)
+                .Where(c => c.System is not null && external.Contains(c.System))
+                .ToList();
             if (checkable.FirstOrDefault(c => IsValid(c.System!, c.Code)) is { } valid)
             {
                 return Result(true, $"{NotePrefix}this server holds no content of {valid.System}, so '{valid.Code}' was not looked up in it.");
@@ -69,16 +76,21 @@ internal sealed class ExternalCodeSystemTerminologyService(ITerminologyService l
     };
 
     /// <summary>
-    /// Adds the systems the value set includes as a whole or by filter, and that the server holds
+    /// Adds every system the value set includes to <paramref name="systems"/>, and to
+    /// <paramref name="external"/> those it includes as a whole or by filter that the server holds
     /// no content of; follows the value sets it imports.
     /// </summary>
-    private async Task AddExternalSystemsAsync(ValueSet valueSet, HashSet<string> external, int depth)
+    private async Task AddSystemsAsync(ValueSet valueSet, HashSet<string> systems, HashSet<string> external, int depth)
     {
         foreach (var include in valueSet.Compose?.Include ?? [])
         {
-            if (include.System is { } system && include.Concept.Count == 0 && !external.Contains(system) && !await HoldsContentAsync(system))
+            if (include.System is { } system)
             {
-                external.Add(system);
+                systems.Add(system);
+                if (include.Concept.Count == 0 && !external.Contains(system) && !await HoldsContentAsync(system))
+                {
+                    external.Add(system);
+                }
             }
 
             if (depth >= MaxImportDepth)
@@ -90,7 +102,7 @@ internal sealed class ExternalCodeSystemTerminologyService(ITerminologyService l
             {
                 if ((await resolver.TryResolveByCanonicalUriAsync(imported)).Value is ValueSet nested)
                 {
-                    await AddExternalSystemsAsync(nested, external, depth + 1);
+                    await AddSystemsAsync(nested, systems, external, depth + 1);
                 }
             }
         }
