@@ -1,6 +1,7 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Operations.ReindexStatus;
+using FhirMh.FhirServer.Operations.Terminology;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Indexing;
@@ -49,10 +50,17 @@ internal static class FhirServerServices
         services.AddScoped<ReindexBatch>();
         services.AddScoped<ReindexStatusOperation>();
         services.AddScoped<Operations.Validate.ValidateOperation>();
+        services.AddScoped<TerminologyTargets>();
+        services.AddScoped<ExpandOperation>();
+        services.AddScoped<ValueSetValidateCodeOperation>();
+        services.AddScoped<LookupOperation>();
+        services.AddScoped<SubsumesOperation>();
+        services.AddScoped<CodeSystemValidateCodeOperation>();
         services.AddSingleton<SpecificationSource>();
         services.AddSingleton<FhirPackageReader>();
         services.AddSingleton<ConformancePackages>();
         services.AddSingleton<StoredConformanceResolver>();
+        services.AddSingleton<ConformanceResolver>();
         services.AddSingleton<TerminologyServices>();
         services.AddSingleton<ProfileValidator>();
         services.AddSingleton<WriteValidation>();

@@ -1,5 +1,6 @@
 using FhirMh.FhirServer.Operations.ReindexStatus;
 using FhirMh.FhirServer.Operations.Validate;
+using FhirMh.FhirServer.Operations.Terminology;
 
 namespace FhirMh.FhirServer.Operations;
 
@@ -14,6 +15,11 @@ internal static class FhirOperations
     [
         new(ValidateOperation.Name, null, OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/Resource-validate", typeof(ValidateOperation)),
         new(ReindexStatusOperation.Name, ["SearchParameter"], OnType: false, OnInstance: true, "OperationDefinition/reindex-status", typeof(ReindexStatusOperation)),
+        new(ExpandOperation.Name, ["ValueSet"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/ValueSet-expand", typeof(ExpandOperation)),
+        new(ValueSetValidateCodeOperation.Name, ["ValueSet"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code", typeof(ValueSetValidateCodeOperation)),
+        new(LookupOperation.Name, ["CodeSystem"], OnType: true, OnInstance: false, "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup", typeof(LookupOperation)),
+        new(SubsumesOperation.Name, ["CodeSystem"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes", typeof(SubsumesOperation)),
+        new(CodeSystemValidateCodeOperation.Name, ["CodeSystem"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code", typeof(CodeSystemValidateCodeOperation)),
     ];
 
     /// <summary>The operation <paramref name="name"/> on <paramref name="resourceType"/> at that level, or null.</summary>

@@ -1,27 +1,24 @@
 using Firely.Fhir.Validation;
-using FhirMh.FhirServer.Validation.Packages;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Specification.Source;
 
 namespace FhirMh.FhirServer.Validation;
 
 /// <summary>
 /// One Firely validator for the process (compiling a definition is expensive, validating against
-/// a compiled one is not). Definitions resolve from the loaded packages first, then the R4
-/// specification, then conformance resources stored through the API.
+/// a compiled one is not). Definitions resolve through <see cref="ConformanceResolver"/>.
 /// </summary>
 internal sealed class ProfileValidator
 {
     /// <summary>The SDK's issue number for "Unable to resolve reference to profile" (dotnet-api-operation-outcome).</summary>
     private const string UnresolvedProfileIssue = "4000";
 
-    private readonly MultiResolver _resolver;
+    private readonly ConformanceResolver _resolver;
     private readonly Validator _validator;
 
-    public ProfileValidator(ConformancePackages packages, SpecificationSource specification, StoredConformanceResolver stored)
+    public ProfileValidator(ConformanceResolver resolver, TerminologyServices terminology)
     {
-        _resolver = new MultiResolver(packages.Resolver, specification.Resolver, stored);
-        _validator = new Validator(_resolver, TerminologyServices.ForValidation(_resolver));
+        _resolver = resolver;
+        _validator = new Validator(resolver, terminology.ForValidation);
     }
 
     /// <summary>
@@ -100,6 +97,7 @@ internal sealed class ProfileValidator
     /// <summary>
     /// The SDK puts the message in <c>details.text</c> and a trace of the definitions it walked
     /// in <c>diagnostics</c>; clients show diagnostics, so it gets the message, trace appended.
+    /// A syntax-only note on an external code becomes information.
     /// </summary>
     private static void Humanize(OperationOutcome.IssueComponent issue)
     {
@@ -110,6 +108,13 @@ internal sealed class ProfileValidator
         }
 
         issue.Diagnostics = string.IsNullOrEmpty(issue.Diagnostics) ? text : $"{text} ({issue.Diagnostics})";
+
+        // The validator reports the message of every valid code as a warning; the note that a code
+        // was checked for syntax only is information (ExternalCodeSystemTerminologyService).
+        if (issue.Severity == OperationOutcome.IssueSeverity.Warning && ExternalCodeSystemTerminologyService.IsNote(text))
+        {
+            issue.Severity = OperationOutcome.IssueSeverity.Information;
+        }
 
         // "Missing required member: 'system'" is located at the parent; point at the member itself.
         if (text.StartsWith(MissingMember, StringComparison.Ordinal) && text.EndsWith('\'') && issue.Expression.ToList() is [{ } parent])

@@ -1,4 +1,3 @@
-using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 
 namespace FhirMh.FhirServer.Validation;
@@ -9,6 +8,21 @@ namespace FhirMh.FhirServer.Validation;
 /// </summary>
 internal sealed class TerminologyServices
 {
-    /// <summary>The terminology service bindings are checked with during validation.</summary>
-    public static ICodeValidationTerminologyService ForValidation(IAsyncResourceResolver resolver) => new LocalTerminologyService(resolver);
+    public TerminologyServices(ConformanceResolver resolver)
+    {
+        Local = new LocalTerminologyService(resolver);
+        ForValidation = new ExternalCodeSystemTerminologyService(Local, resolver);
+    }
+
+    /// <summary>
+    /// The SDK's service over <see cref="ConformanceResolver"/>. It writes the expansion into the
+    /// ValueSet it resolved, which may be shared: copy what it returns before changing it.
+    /// </summary>
+    public ITerminologyService Local { get; }
+
+    /// <summary>
+    /// The service bindings are checked with, during validation and by <c>$validate-code</c>:
+    /// codes of code systems the server holds no content of are checked for syntax only.
+    /// </summary>
+    public ICodeValidationTerminologyService ForValidation { get; }
 }
