@@ -13,7 +13,8 @@ namespace FhirMh.Benchmarks;
 /// <c>./bench validation</c>: what validation costs per resource (issue #4), in process against
 /// the server's own validator set-up, and how long the server takes to start with its packages.
 /// Cold is the first validation by a new validator (its definitions not compiled yet, the
-/// specification archive already indexed); warm is the median and p99 of later ones.
+/// specification archive already indexed); warm is the median and p99 of later ones, measured
+/// after the server's own background compilation has finished.
 /// </summary>
 internal static class ValidationBenchmark
 {
@@ -25,10 +26,15 @@ internal static class ValidationBenchmark
         Directory.CreateDirectory(folder);
         try
         {
-            var startups = new List<(double Listening, double Metadata)>();
+            // First starts: a new database and no generated snapshots kept from before; restarts: the same database.
+            var firstStarts = new List<(double Package, double Metadata)>();
+            var restarts = new List<(double Package, double Metadata)>();
             for (var run = 0; run < 3; run++)
             {
-                startups.Add(await StartUpAsync(serverDll, Path.Combine(folder, $"startup-{run}.db")));
+                var database = Path.Combine(folder, $"startup-{run}.db");
+                SnapshotCacheFolder.Clear();
+                firstStarts.Add(await StartUpAsync(serverDll, database));
+                restarts.Add(await StartUpAsync(serverDll, database));
             }
 
             var builder = WebApplication.CreateBuilder([
@@ -39,6 +45,7 @@ internal static class ValidationBenchmark
             builder.AddFhirServer();
             await using var app = builder.Build();
             await app.StartAsync();
+            await app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<ConformanceStartup>().Single().WarmedUp;
 
             var rows = new StringBuilder();
             foreach (var (name, resource) in Samples())
@@ -64,8 +71,6 @@ internal static class ValidationBenchmark
                 rows.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {cold.Elapsed.TotalMilliseconds:0} ms | {times[WarmRuns / 2]:0.000} ms | {times[(int)(WarmRuns * 0.99)]:0.000} ms |");
             }
 
-            var listening = startups.Select(s => s.Listening).Order().ToList()[1];
-            var metadata = startups.Select(s => s.Metadata).Order().ToList()[1];
             var report = $"""
                 ### {BenchEnvironment.Date}: validation cost and start-up (issue #4)
                 {BenchEnvironment.Machine(repository)}; load average {BenchEnvironment.LoadAverage()}; Release; SQLite; one thread; warm = median and p99 of {WarmRuns:N0} validations after the cold one
@@ -76,7 +81,12 @@ internal static class ValidationBenchmark
 
                 Goal: warm median ≤ 1 ms for a Patient.
 
-                Start-up, process start to first answer, median of 3 on a new SQLite database (migrations, package load with snapshot generation, storing the package resources): `GET /fhir/StructureDefinition/mh-patient` {listening:0.0} s; first `GET /fhir/metadata` {metadata:0.0} s. Goal: ≤ 5 s.
+                Start-up, process start to the first answer, median of 3, SQLite. `GET /fhir/StructureDefinition/mh-patient` answers once the packages are loaded and stored; the first `GET /fhir/metadata` then compiles every type's search parameters. Goal: ≤ 5 s.
+
+                | start | package resource answered | first CapabilityStatement |
+                |---|---|---|
+                | restart (database migrated, snapshots kept from the last start) | {Median(restarts, s => s.Package):0.0} s | {Median(restarts, s => s.Metadata):0.0} s |
+                | first start (new database: all migrations; snapshots generated; package resources stored) | {Median(firstStarts, s => s.Package):0.0} s | {Median(firstStarts, s => s.Metadata):0.0} s |
 
 
                 """;
@@ -90,8 +100,11 @@ internal static class ValidationBenchmark
         }
     }
 
+    private static double Median(List<(double Package, double Metadata)> runs, Func<(double Package, double Metadata), double> pick) =>
+        runs.Select(pick).Order().ToList()[runs.Count / 2];
+
     /// <summary>Seconds from process start to the first answer with a package resource, and to the first CapabilityStatement.</summary>
-    private static async Task<(double Listening, double Metadata)> StartUpAsync(string serverDll, string database)
+    private static async Task<(double Package, double Metadata)> StartUpAsync(string serverDll, string database)
     {
         var port = Random.Shared.Next(20000, 40000);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(serverDll)! };
@@ -107,9 +120,9 @@ internal static class ValidationBenchmark
         using var http = new HttpClient();
         try
         {
-            var listening = await FirstAnswerAsync(http, $"http://127.0.0.1:{port}/fhir/StructureDefinition/mh-patient", clock, process);
+            var package = await FirstAnswerAsync(http, $"http://127.0.0.1:{port}/fhir/StructureDefinition/mh-patient", clock, process);
             var metadata = await FirstAnswerAsync(http, $"http://127.0.0.1:{port}/fhir/metadata", clock, process);
-            return (listening, metadata);
+            return (package, metadata);
         }
         finally
         {

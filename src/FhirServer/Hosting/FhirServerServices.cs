@@ -56,8 +56,14 @@ internal static class FhirServerServices
         services.AddScoped<LookupOperation>();
         services.AddScoped<SubsumesOperation>();
         services.AddScoped<CodeSystemValidateCodeOperation>();
-        services.AddSingleton<SpecificationSource>();
+
+        // Reading the specification archive is the longest part of start-up: it starts now, while
+        // the host is built and the database migrates.
+        var specification = new SpecificationSource();
+        _ = specification.PrepareAsync();
+        services.AddSingleton(specification);
         services.AddSingleton<FhirPackageReader>();
+        services.AddSingleton<SnapshotCache>();
         services.AddSingleton<ConformancePackages>();
         services.AddSingleton<StoredConformanceResolver>();
         services.AddSingleton<ConformanceResolver>();

@@ -25,7 +25,7 @@ internal sealed class ConformanceResolver : IAsyncResourceResolver
         _packages = packages;
         _specification = specification;
         _stored = stored;
-        _chain = new Lazy<MultiResolver>(() => new MultiResolver(packages.Resolver, specification.Resolver, stored));
+        _chain = new Lazy<MultiResolver>(() => new MultiResolver(packages.Resolver, specification.Deferred, stored));
     }
 
     public Task<Resource?> ResolveByUriAsync(string uri) => _chain.Value.ResolveByUriAsync(uri);

@@ -47,10 +47,17 @@ internal sealed partial class ConformanceStartup(
         await (_loading ?? packages.LoadAsync(cancellationToken));
         CheckConfiguredProfiles();
         await SeedAsync(cancellationToken);
-        _ = System.Threading.Tasks.Task.Run(WarmUp, CancellationToken.None);
     }
 
-    public Task StartedAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
+    /// <summary>Once the server listens: compiles the definitions writes use most, off the request path.</summary>
+    public Task StartedAsync(CancellationToken cancellationToken)
+    {
+        WarmedUp = System.Threading.Tasks.Task.Run(WarmUp, CancellationToken.None);
+        return System.Threading.Tasks.Task.CompletedTask;
+    }
+
+    /// <summary>Completes when the background compilation of the definitions has finished.</summary>
+    public Task WarmedUp { get; private set; } = System.Threading.Tasks.Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => System.Threading.Tasks.Task.CompletedTask;
 

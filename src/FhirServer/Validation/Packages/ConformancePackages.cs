@@ -14,6 +14,7 @@ namespace FhirMh.FhirServer.Validation.Packages;
 /// </summary>
 internal sealed partial class ConformancePackages(
     FhirPackageReader reader,
+    SnapshotCache snapshots,
     SpecificationSource specification,
     CanonicalBase canonicalBase,
     IOptions<ValidationOptions> options,
@@ -41,7 +42,6 @@ internal sealed partial class ConformancePackages(
     /// <exception cref="PackageException">A package cannot be read, or a profile's snapshot cannot be generated.</exception>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
-        var core = specification.PrepareAsync();
         var packages = new List<FhirPackage> { reader.ReadFolder(Locate(options.Value.Profiles), canonicalBase.Value) };
         if (options.Value.Packages is { Length: > 0 } folder)
         {
@@ -56,13 +56,24 @@ internal sealed partial class ConformancePackages(
         }
 
         _resolver.Reload(packages.SelectMany(p => p.Resources));
-        await core;
-        var generator = new SnapshotGenerator(new MultiResolver(_resolver, specification.Resolver), SnapshotGeneratorSettings.CreateDefault());
+        var key = snapshots.KeyOf(packages);
+        SnapshotGenerator? generator = null;
         foreach (var package in packages)
         {
             cancellationToken.ThrowIfCancellationRequested();
             foreach (var profile in package.Resources.OfType<StructureDefinition>().Where(sd => !sd.HasSnapshot && sd.Differential is not null))
             {
+                if (snapshots.TryRestore(key, profile))
+                {
+                    continue;
+                }
+
+                if (generator is null)
+                {
+                    await specification.PrepareDefinitionsAsync();
+                    generator = new SnapshotGenerator(new MultiResolver(_resolver, specification.Definitions), SnapshotGeneratorSettings.CreateDefault());
+                }
+
                 await generator.UpdateAsync(profile);
                 var errors = generator.Outcome?.Issue.Where(i => i.Severity is OperationOutcome.IssueSeverity.Error or OperationOutcome.IssueSeverity.Fatal).ToList() ?? [];
                 if (errors.Count > 0)
@@ -70,6 +81,8 @@ internal sealed partial class ConformancePackages(
                     throw new PackageException(
                         $"{package.Id}: the snapshot of {profile.Url} cannot be generated: {string.Join("; ", errors.Select(e => e.Details?.Text ?? e.Diagnostics))}");
                 }
+
+                snapshots.Store(key, profile);
             }
 
             LogLoaded(logger, package.Id, package.Resources.Count, package.Source);
