@@ -29,4 +29,16 @@ internal sealed record CanonicalBase(string Value)
 
     /// <summary>The canonical of one of the project's artefacts, e.g. <c>StructureDefinition/mh-patient</c>.</summary>
     public string Of(string relative) => $"{Value}/{relative}";
+
+    /// <summary>
+    /// The text of an artefact written under <paramref name="writtenBase"/> (a package's canonical,
+    /// or <see cref="Default"/>) with every occurrence of that base replaced by this one, so that
+    /// references between artefacts follow it too.
+    /// </summary>
+    public string Rebase(string text, string writtenBase)
+    {
+        var from = writtenBase.TrimEnd('/') + "/";
+        var to = Value + "/";
+        return from == to ? text : text.Replace(from, to, StringComparison.Ordinal);
+    }
 }

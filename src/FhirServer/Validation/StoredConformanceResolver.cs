@@ -72,10 +72,7 @@ internal sealed class StoredConformanceResolver(
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
-        var rows = await db.UriIndex
-            .Where(x => x.Param == "url" && x.Value == url && searched.Contains(x.ResourceType))
-            .Join(db.Resources, x => x.RowId, r => r.RowId, (x, r) => r)
-            .Where(r => r.IsCurrent && !r.IsDeleted)
+        var rows = await StoredCanonicals.WithUrl(db, url, searched)
             .OrderByDescending(r => r.LastUpdated)
             .Select(r => r.Json!)
             .Take(50)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using FhirMh.FhirServer.Hosting;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Specification.Snapshot;
 using Hl7.Fhir.Specification.Source;
@@ -95,10 +96,7 @@ internal sealed partial class ConformancePackages(
         _packages = packages;
     }
 
-    private string Locate(string path) =>
-        Path.IsPathRooted(path) ? path
-        : Directory.Exists(Path.Combine(AppContext.BaseDirectory, path)) ? Path.Combine(AppContext.BaseDirectory, path)
-        : Path.Combine(environment.ContentRootPath, path);
+    private string Locate(string path) => ServerFolder.Locate(path, environment);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded FHIR package {Package}: {Count} conformance resources from {Source}")]
     private static partial void LogLoaded(ILogger logger, string package, int count, string source);

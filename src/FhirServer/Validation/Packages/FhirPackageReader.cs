@@ -83,9 +83,7 @@ internal sealed class FhirPackageReader(FhirSerializers serializers)
     private FhirPackage Read(byte[] manifestJson, IEnumerable<(string Name, byte[] Content)> files, string source, string? canonicalBase)
     {
         var (name, version, canonical) = ReadManifest(manifestJson, source);
-        var rewrite = canonical is not null && canonicalBase is not null && canonical.TrimEnd('/') != canonicalBase
-            ? (From: canonical.TrimEnd('/') + "/", To: canonicalBase + "/")
-            : default;
+        var target = canonicalBase is null ? null : new CanonicalBase(canonicalBase);
         var resources = new List<Resource>();
         foreach (var (fileName, content) in files)
         {
@@ -95,9 +93,9 @@ internal sealed class FhirPackageReader(FhirSerializers serializers)
             }
 
             var json = Encoding.UTF8.GetString(content);
-            if (rewrite.From is not null)
+            if (target is not null && canonical is not null)
             {
-                json = json.Replace(rewrite.From, rewrite.To, StringComparison.Ordinal);
+                json = target.Rebase(json, canonical);
             }
 
             try
