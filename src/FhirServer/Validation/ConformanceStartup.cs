@@ -1,9 +1,6 @@
-using FhirMh.FhirServer.Interactions;
-using FhirMh.FhirServer.Serialization;
-using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Seeding;
 using FhirMh.FhirServer.Validation.Packages;
 using Hl7.Fhir.Model;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Validation;
@@ -19,14 +16,10 @@ internal sealed partial class ConformanceStartup(
     ConformancePackages packages,
     ProfileValidator validator,
     WriteValidation writes,
-    FhirSerializers serializers,
     IServiceProvider services,
     IOptions<ValidationOptions> options,
     ILogger<ConformanceStartup> logger) : IHostedLifecycleService
 {
-    /// <summary>An arbitrary constant shared by every FhirMh process: "FhirMhCf" in ASCII.</summary>
-    private const long SeedLockKey = 0x467869724D684366;
-
     /// <summary>Code systems before the value sets drawing on them, value sets before the profiles binding to them.</summary>
     private static readonly string[] SeedOrder = ["CodeSystem", "ValueSet", "StructureDefinition", "SearchParameter"];
 
@@ -80,68 +73,26 @@ internal sealed partial class ConformanceStartup(
     /// <summary>Stores each package resource that is not stored as it is; a second start changes nothing.</summary>
     private async Task SeedAsync(CancellationToken cancellationToken)
     {
-        await using var scope = services.CreateAsyncScope();
-        var store = scope.ServiceProvider.GetRequiredService<ResourceStore>();
-        var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
-        var isPostgres = db.Database.IsNpgsql();
-        if (isPostgres)
+        await using var writer = await SeedWriter.OpenAsync(services, cancellationToken);
+        var written = 0;
+        var resources = packages.Packages.SelectMany(p => p.Resources)
+            .OrderBy(r => Array.IndexOf(SeedOrder, r.TypeName) is var i && i < 0 ? SeedOrder.Length : i);
+        var seenIds = new HashSet<(string, string)>();
+        foreach (var resource in resources)
         {
-            // Several processes may start together; one seeds while the others wait and then find it done.
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({SeedLockKey})", cancellationToken);
-        }
-
-        try
-        {
-            var written = 0;
-            var resources = packages.Packages.SelectMany(p => p.Resources)
-                .OrderBy(r => Array.IndexOf(SeedOrder, r.TypeName) is var i && i < 0 ? SeedOrder.Length : i);
-            var seenIds = new HashSet<(string, string)>();
-            foreach (var resource in resources)
+            var id = resource.Id is { Length: > 0 } given ? given : IdFromUrl(resource);
+            if (id is null || !seenIds.Add((resource.TypeName, id)))
             {
-                var id = resource.Id is { Length: > 0 } given ? given : IdFromUrl(resource);
-                if (id is null || !seenIds.Add((resource.TypeName, id)))
-                {
-                    continue; // an earlier package already supplied this id
-                }
-
-                if (await SeedAsync(store, resource, id, cancellationToken))
-                {
-                    written++;
-                }
+                continue; // an earlier package already supplied this id
             }
 
-            LogSeeded(logger, written);
-        }
-        finally
-        {
-            if (isPostgres)
+            if (await writer.StoreAtIdAsync(resource, id, cancellationToken))
             {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({SeedLockKey})", CancellationToken.None);
-                await db.Database.CloseConnectionAsync();
+                written++;
             }
         }
-    }
 
-    private async Task<bool> SeedAsync(ResourceStore store, Resource resource, string id, CancellationToken cancellationToken)
-    {
-        var copy = (Resource)resource.DeepCopy();
-        copy.Id = id;
-        copy.Meta = null;
-        var current = await store.ReadCurrentAsync(copy.TypeName, id, cancellationToken);
-        if (current is { IsDeleted: false, Json: { } json } && IsSame(serializers.ParseJson(json), copy))
-        {
-            return false;
-        }
-
-        await store.UpdateAsync(copy, Preconditions.None, "PUT", cancellationToken);
-        return true;
-    }
-
-    private static bool IsSame(Resource stored, Resource seed)
-    {
-        stored.Meta = null;
-        return stored.IsExactly(seed);
+        LogSeeded(logger, written);
     }
 
     private static string? IdFromUrl(Resource resource) =>
