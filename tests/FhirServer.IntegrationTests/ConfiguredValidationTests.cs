@@ -55,6 +55,15 @@ public abstract class ConfiguredValidationTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task CanonicalBase_SeedsArePublishedUnderIt()
+    {
+        using var search = await _client.GetAsync($"/fhir/Questionnaire?url={Uri.EscapeDataString($"{Base}/Questionnaire/phq-9")}&version=1.0.0");
+
+        var stored = Assert.Single((await search.BodyAsync())["entry"]!.AsArray())!["resource"]!;
+        Assert.Equal("phq-9", (string?)stored["id"]);
+    }
+
+    [Fact]
     public async Task PackageTarball_ItsProfileIsStoredAndEnforcedAndItsExamplesAreNot()
     {
         using var search = await _client.GetAsync($"/fhir/StructureDefinition?url={Uri.EscapeDataString(ValidationPackageFolder.ProfileUrl)}");

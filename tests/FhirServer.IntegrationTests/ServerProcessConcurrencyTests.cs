@@ -6,7 +6,7 @@ namespace FhirMh.FhirServer.IntegrationTests;
 
 /// <summary>
 /// Two real server processes on one PostgreSQL database, started together (so their migrations
-/// race too): writers in different processes are ordered by the database alone.
+/// race too, and so does seeding): writers in different processes are ordered by the database alone.
 /// </summary>
 public sealed class ServerProcessConcurrencyTests : IAsyncLifetime
 {
@@ -70,5 +70,17 @@ public sealed class ServerProcessConcurrencyTests : IAsyncLifetime
         Assert.Single(responses, s => s == HttpStatusCode.Created);
         Assert.Equal(31, responses.Count(s => s == HttpStatusCode.OK));
         Assert.Single(bundle["entry"]!.AsArray());
+    }
+
+    [Theory]
+    [InlineData("phq-9")]
+    [InlineData("gad-7")]
+    public async Task Seeds_TwoServerProcessesStartingTogether_StoreOneVersionOfEach(string id)
+    {
+        using var search = await _clients[1].GetAsync($"/fhir/Questionnaire?url=https://fhirmh.org/fhir/Questionnaire/{id}");
+        using var history = await _clients[0].GetAsync($"/fhir/Questionnaire/{id}/_history");
+
+        Assert.Equal(id, (string?)Assert.Single((await search.BodyAsync())["entry"]!.AsArray())!["resource"]!["id"]);
+        Assert.Single((await history.BodyAsync())["entry"]!.AsArray());
     }
 }

@@ -10,6 +10,7 @@ using FhirMh.FhirServer.Search.Sql;
 using FhirMh.FhirServer.Search.Parameters;
 using FhirMh.FhirServer.Search.Reindexing;
 using FhirMh.FhirServer.Search.Stored;
+using FhirMh.FhirServer.Seeding;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Storage.Postgres;
@@ -37,6 +38,7 @@ internal static class FhirServerServices
         services.Configure<StoredParameterOptions>(configuration.GetSection(StoredParameterOptions.SectionName));
         services.Configure<ReindexOptions>(configuration.GetSection(ReindexOptions.SectionName));
         services.Configure<ValidationOptions>(configuration.GetSection(ValidationOptions.SectionName));
+        services.Configure<SeedingOptions>(configuration.GetSection(SeedingOptions.SectionName));
         services.AddSingleton(CanonicalBase.From(configuration));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 
@@ -67,6 +69,7 @@ internal static class FhirServerServices
         services.AddSingleton<ConformancePackages>();
         services.AddSingleton<StoredConformanceResolver>();
         services.AddSingleton<ConformanceResolver>();
+        services.AddSingleton<SeedFolder>();
         services.AddSingleton<TerminologyServices>();
         services.AddSingleton<ProfileValidator>();
         services.AddSingleton<WriteValidation>();
@@ -101,6 +104,7 @@ internal static class FhirServerServices
         services.AddScoped<FhirDispatcher>();
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ConformanceStartup>();
+        services.AddHostedService<SeedStartup>();
         services.AddHostedService<SearchWarmUp>();
 
         // After the migrator: hosted services start in order, and jobs live in migrated tables.

@@ -40,6 +40,9 @@ internal sealed record Preconditions(ETagCondition? IfMatch, ETagCondition? IfNo
     /// <summary>A write condition that holds only while <paramref name="versionId"/> is the current version.</summary>
     public static Preconditions ExactlyVersion(int versionId) => new(new ETagCondition(IsAny: false, [versionId]), null, null);
 
+    /// <summary>A write condition that holds only while no live resource has the id (<c>If-None-Match: *</c>): a create at a chosen id.</summary>
+    public static readonly Preconditions NoLiveResource = new(null, new ETagCondition(IsAny: true, []), null);
+
     /// <summary>Checks If-Match and If-None-Match against the current version (null: the resource never existed).</summary>
     /// <exception cref="VersionMismatchException">A condition does not hold.</exception>
     public void Check(string type, string id, StoredVersion? current)

@@ -1,16 +1,17 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Validation;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 
 namespace FhirMh.FhirServer.Seeding;
 
 /// <summary>
-/// Stores the resources the server brings with it (the packages' conformance resources) at
-/// start-up, so that a second start changes nothing. On PostgreSQL several processes may start
-/// together: the writer holds a session advisory lock until it is disposed, so one process
-/// stores while the others wait and then find the work done.
+/// Stores the resources the server brings with it (the packages' conformance resources, the
+/// seeds/ folder) at start-up, so that a second start changes nothing. On PostgreSQL several
+/// processes may start together: the writer holds a session advisory lock until it is disposed,
+/// so one process stores while the others wait and then find the work done.
 /// </summary>
 internal sealed class SeedWriter : IAsyncDisposable
 {
@@ -73,6 +74,49 @@ internal sealed class SeedWriter : IAsyncDisposable
         }
 
         await _store.UpdateAsync(copy, Preconditions.None, "PUT", cancellationToken);
+        return true;
+    }
+
+    /// <summary>
+    /// Creates <paramref name="resource"/> unless a current resource of its type has its
+    /// <c>url</c> and <c>version</c>, whatever that resource's id: a canonical resource is
+    /// identified by url and version (resource.html#canonical), and a client may have stored or
+    /// changed one under another id. The seed's id is kept when no live resource has it.
+    /// </summary>
+    /// <returns>True when a resource was created.</returns>
+    /// <exception cref="ArgumentException">The resource has no <c>url</c> or no <c>version</c>.</exception>
+    public async Task<bool> StoreByCanonicalAsync(Resource resource, CancellationToken cancellationToken)
+    {
+        if (resource is not IVersionableConformanceResource { Url: { Length: > 0 } url, Version: { Length: > 0 } version })
+        {
+            throw new ArgumentException($"A {resource.TypeName} seed needs a url and a version.", nameof(resource));
+        }
+
+        var isStored = await StoredCanonicals.WithUrl(_db, url, [resource.TypeName])
+            .WithVersion(_db, version)
+            .AnyAsync(cancellationToken);
+        if (isStored)
+        {
+            return false;
+        }
+
+        var copy = (Resource)resource.DeepCopy();
+        if (copy.Id is { Length: > 0 })
+        {
+            try
+            {
+                // If-None-Match: * makes the check and the write one step, so a resource stored
+                // under this id in the meantime is never overwritten.
+                await _store.UpdateAsync(copy, Preconditions.NoLiveResource, "PUT", cancellationToken);
+                return true;
+            }
+            catch (VersionMismatchException)
+            {
+                // The id belongs to another resource: the seed gets an id of the server's.
+            }
+        }
+
+        await _store.CreateAsync(copy, cancellationToken);
         return true;
     }
 
