@@ -1,6 +1,7 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Operations.ReindexStatus;
+using FhirMh.FhirServer.Questionnaires;
 using FhirMh.FhirServer.Operations.Terminology;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
@@ -52,6 +53,17 @@ internal static class FhirServerServices
         services.AddScoped<ReindexBatch>();
         services.AddScoped<ReindexStatusOperation>();
         services.AddScoped<Operations.Validate.ValidateOperation>();
+        services.AddScoped<Operations.Extract.ExtractOperation>();
+        services.Configure<QuestionnaireOptions>(configuration.GetSection(QuestionnaireOptions.SectionName));
+        services.AddScoped<IQuestionnaireTerminology, QuestionnaireTerminology>();
+        services.AddScoped<QuestionnaireLookup>();
+        services.AddScoped<QuestionnaireResponseCheck>();
+        services.AddScoped<QuestionnaireScoring>();
+        services.AddSingleton(sp => new InstrumentRules(sp.GetRequiredService<CanonicalBase>().Of("CodeSystem/score-severity")));
+        services.AddScoped<ScoreObservations>();
+        services.AddScoped<SelfHarmAlert>();
+        services.AddScoped<ResponseWrites>();
+        services.AddScoped<WritePipeline>();
         services.AddScoped<TerminologyTargets>();
         services.AddScoped<ExpandOperation>();
         services.AddScoped<ValueSetValidateCodeOperation>();

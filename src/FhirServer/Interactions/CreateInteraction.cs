@@ -1,6 +1,5 @@
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
-using FhirMh.FhirServer.Validation;
 
 namespace FhirMh.FhirServer.Interactions;
 
@@ -9,15 +8,15 @@ namespace FhirMh.FhirServer.Interactions;
 /// If-None-Exist it is a conditional create (http.html#ccreate): no match creates, one match
 /// answers 200 with that resource, several are a 412.
 /// </summary>
-internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches conditional, WriteValidation validation)
+internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches conditional, WritePipeline pipeline)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
-        var resource = RequestBody.Require(request);
-        var issues = validation.Check(resource);
+        var prepared = await pipeline.PrepareAsync(RequestBody.Require(request), cancellationToken);
+        var resource = prepared.Resource;
         if (request.IfNoneExist is not { Length: > 0 } condition)
         {
-            return Created(await CreateAsync(request, resource, cancellationToken), issues);
+            return Created(await pipeline.WriteAsync(prepared, r => CreateAsync(request, r, cancellationToken), v => v, cancellationToken));
         }
 
         var criteria = ConditionalMatches.ParseQuery(condition);
@@ -27,13 +26,13 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
         switch (matches.Count)
         {
             case 0:
-                var created = await CreateAsync(request, resource, cancellationToken);
+                var created = await pipeline.WriteAsync(prepared, r => CreateAsync(request, r, cancellationToken), v => v, cancellationToken);
                 if (transaction is not null)
                 {
                     await transaction.CommitAsync(cancellationToken);
                 }
 
-                return Created(created, issues);
+                return Created(created);
             case 1:
                 var existing = await store.ReadCurrentAsync(resource.TypeName, matches[0], cancellationToken);
                 return new FhirResponse(StatusCodes.Status200OK) { Version = existing, Location = existing!.VersionPath, IsWrite = true };
@@ -46,11 +45,11 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
     private Task<StoredVersion> CreateAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken) =>
         request.AssignedId is { } id ? store.CreateAsync(resource, id, cancellationToken) : store.CreateAsync(resource, cancellationToken);
 
-    private static FhirResponse Created(StoredVersion created, IReadOnlyList<Hl7.Fhir.Model.OperationOutcome.IssueComponent> issues) => new(StatusCodes.Status201Created)
+    private static FhirResponse Created((StoredVersion Created, IReadOnlyList<Hl7.Fhir.Model.OperationOutcome.IssueComponent> Issues) write) => new(StatusCodes.Status201Created)
     {
-        Version = created,
-        Location = created.VersionPath,
+        Version = write.Created,
+        Location = write.Created.VersionPath,
         IsWrite = true,
-        Issues = issues,
+        Issues = write.Issues,
     };
 }

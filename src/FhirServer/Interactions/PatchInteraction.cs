@@ -3,7 +3,6 @@ using FhirMh.FhirServer.Interactions.Patch;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
-using FhirMh.FhirServer.Validation;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// version it was computed from. A writer that got in between makes the patch run again on the
 /// newer version.
 /// </summary>
-internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits, ConditionalMatches conditional, WriteValidation validation)
+internal sealed class PatchInteraction(ResourceStore store, FhirSerializers serializers, IOptions<LimitsOptions> limits, ConditionalMatches conditional, WritePipeline pipeline)
 {
     private const int MaxAttempts = 8;
 
@@ -51,10 +50,11 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
             var patched = Apply(patch, current);
 
             // The patched resource is validated like any other write (http.html#patch).
-            var issues = validation.Check(patched);
+            var prepared = await pipeline.PrepareAsync(patched, cancellationToken);
             try
             {
-                var result = await store.UpdateAsync(patched, Preconditions.ExactlyVersion(current.VersionId), "PATCH", cancellationToken);
+                var (result, issues) = await pipeline.WriteAsync(
+                    prepared, r => store.UpdateAsync(r, Preconditions.ExactlyVersion(current.VersionId), "PATCH", cancellationToken), r => r.Version, cancellationToken);
                 var written = result.Version!;
                 return new FhirResponse(StatusCodes.Status200OK) { Version = written, Location = written.VersionPath, IsWrite = true, Issues = issues };
             }

@@ -1,6 +1,5 @@
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
-using FhirMh.FhirServer.Validation;
 
 namespace FhirMh.FhirServer.Interactions;
 
@@ -9,15 +8,14 @@ namespace FhirMh.FhirServer.Interactions;
 /// version-aware update of http.html#concurrency through If-Match, and the conditional update
 /// of http.html#cond-update (<c>PUT Type?criteria</c>).
 /// </summary>
-internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches conditional, WriteValidation validation)
+internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches conditional, WritePipeline pipeline)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var resource = RequestBody.Require(request);
         if (request.Id is null)
         {
-            var checkedIssues = validation.Check(resource);
-            return await ConditionalAsync(request, resource, cancellationToken) with { Issues = checkedIssues };
+            return await ConditionalAsync(request, await pipeline.PrepareAsync(resource, cancellationToken), cancellationToken);
         }
 
         if (string.IsNullOrEmpty(resource.Id))
@@ -32,12 +30,17 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
                 $"The resource id '{resource.Id}' does not match the id '{request.Id}' in the URL.", $"{resource.TypeName}.id");
         }
 
-        var issues = validation.Check(resource);
-        return Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken)) with { Issues = issues };
+        var prepared = await pipeline.PrepareAsync(resource, cancellationToken);
+        return Written(await UpdateAsync(prepared, request.Preconditions, cancellationToken));
     }
 
-    private async Task<FhirResponse> ConditionalAsync(FhirRequest request, Hl7.Fhir.Model.Resource resource, CancellationToken cancellationToken)
+    private Task<(WriteResult Result, IReadOnlyList<Hl7.Fhir.Model.OperationOutcome.IssueComponent> Issues)> UpdateAsync(
+        PreparedWrite prepared, Preconditions preconditions, CancellationToken cancellationToken) =>
+        pipeline.WriteAsync(prepared, r => store.UpdateAsync(r, preconditions, "PUT", cancellationToken), r => r.Version, cancellationToken);
+
+    private async Task<FhirResponse> ConditionalAsync(FhirRequest request, PreparedWrite prepared, CancellationToken cancellationToken)
     {
+        var resource = prepared.Resource;
         var criteria = ConditionalMatches.Criteria(request);
         await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
         await conditional.LockAsync(resource.TypeName, criteria, cancellationToken);
@@ -46,11 +49,11 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
         switch (matches.Count)
         {
             case 0 when string.IsNullOrEmpty(resource.Id):
-                var created = await store.CreateAsync(resource, cancellationToken);
-                response = new FhirResponse(StatusCodes.Status201Created) { Version = created, Location = created.VersionPath, IsWrite = true };
+                var (created, issues) = await pipeline.WriteAsync(prepared, r => store.CreateAsync(r, cancellationToken), v => v, cancellationToken);
+                response = new FhirResponse(StatusCodes.Status201Created) { Version = created, Location = created.VersionPath, IsWrite = true, Issues = issues };
                 break;
             case 0:
-                response = Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken));
+                response = Written(await UpdateAsync(prepared, request.Preconditions, cancellationToken));
                 break;
             case 1:
                 if (!string.IsNullOrEmpty(resource.Id) && resource.Id != matches[0])
@@ -60,7 +63,7 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
                 }
 
                 resource.Id = matches[0];
-                response = Written(await store.UpdateAsync(resource, request.Preconditions, "PUT", cancellationToken));
+                response = Written(await UpdateAsync(prepared, request.Preconditions, cancellationToken));
                 break;
             default:
                 throw FhirException.PreconditionFailed($"The criteria match more than one {resource.TypeName}; a conditional update needs exactly one.");
@@ -74,14 +77,15 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
         return response;
     }
 
-    private static FhirResponse Written(WriteResult result)
+    private static FhirResponse Written((WriteResult Result, IReadOnlyList<Hl7.Fhir.Model.OperationOutcome.IssueComponent> Issues) write)
     {
-        var written = result.Version!;
-        return new FhirResponse(result.IsCreated ? StatusCodes.Status201Created : StatusCodes.Status200OK)
+        var written = write.Result.Version!;
+        return new FhirResponse(write.Result.IsCreated ? StatusCodes.Status201Created : StatusCodes.Status200OK)
         {
             Version = written,
             Location = written.VersionPath,
             IsWrite = true,
+            Issues = write.Issues,
         };
     }
 }

@@ -14,6 +14,7 @@ internal static class FhirOperations
     public static readonly IReadOnlyList<FhirOperation> All =
     [
         new(ValidateOperation.Name, null, OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/Resource-validate", typeof(ValidateOperation)),
+        new(Extract.ExtractOperation.Name, ["QuestionnaireResponse"], OnType: true, OnInstance: true, "http://hl7.org/fhir/uv/sdc/OperationDefinition/QuestionnaireResponse-extract", typeof(Extract.ExtractOperation)),
         new(ReindexStatusOperation.Name, ["SearchParameter"], OnType: false, OnInstance: true, "OperationDefinition/reindex-status", typeof(ReindexStatusOperation)),
         new(ExpandOperation.Name, ["ValueSet"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/ValueSet-expand", typeof(ExpandOperation)),
         new(ValueSetValidateCodeOperation.Name, ["ValueSet"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/ValueSet-validate-code", typeof(ValueSetValidateCodeOperation)),

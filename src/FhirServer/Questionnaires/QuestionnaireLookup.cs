@@ -1,0 +1,64 @@
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace FhirMh.FhirServer.Questionnaires;
+
+/// <summary>
+/// Finds the Questionnaire a response answers: <c>QuestionnaireResponse.questionnaire</c> is a
+/// canonical, version-specific when it carries <c>|version</c> (the exact version is then
+/// required); without one, the newest active version (questionnaireresponse.html, SDC).
+/// </summary>
+internal sealed class QuestionnaireLookup(FhirDbContext db, FhirSerializers serializers)
+{
+    public async Task<Questionnaire?> FindAsync(string canonical, CancellationToken cancellationToken)
+    {
+        var bar = canonical.IndexOf('|', StringComparison.Ordinal);
+        var url = bar < 0 ? canonical : canonical[..bar];
+        var version = bar < 0 ? null : canonical[(bar + 1)..];
+        var stored = await db.UriIndex
+            .Where(x => x.ResourceType == "Questionnaire" && x.Param == "url" && x.Value == url)
+            .Join(db.Resources, x => x.RowId, r => r.RowId, (x, r) => r)
+            .Where(r => r.IsCurrent && !r.IsDeleted)
+            .Select(r => r.Json!)
+            .Take(100)
+            .ToListAsync(cancellationToken);
+        var questionnaires = stored.Select(json => (Questionnaire)serializers.ParseJson(json)).ToList();
+        if (version is not null)
+        {
+            return questionnaires.FirstOrDefault(q => q.Version == version);
+        }
+
+        return questionnaires
+            .Where(q => q.Status == PublicationStatus.Active)
+            .OrderByDescending(q => q.Version, VersionComparer.Instance)
+            .FirstOrDefault();
+    }
+
+    /// <summary>Orders versions by their dot-separated parts, numerically where both parts are numbers (1.10 after 1.9).</summary>
+    private sealed class VersionComparer : IComparer<string?>
+    {
+        public static readonly VersionComparer Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            var left = (x ?? string.Empty).Split('.');
+            var right = (y ?? string.Empty).Split('.');
+            for (var i = 0; i < Math.Max(left.Length, right.Length); i++)
+            {
+                var a = i < left.Length ? left[i] : string.Empty;
+                var b = i < right.Length ? right[i] : string.Empty;
+                var order = long.TryParse(a, out var na) && long.TryParse(b, out var nb)
+                    ? na.CompareTo(nb)
+                    : string.CompareOrdinal(a, b);
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+
+            return 0;
+        }
+    }
+}
