@@ -8,9 +8,17 @@ using Npgsql;
 // Two workloads, each next to the ceilings measured in the same run (see BENCHMARKING.md):
 // `./bench [options]`, durable creates (16 clients) and read-by-id (32 clients) with wrk;
 // `./bench search [options]`, transaction-Bundle ingest of synthetic data and the searches of issue #3;
-// `./bench validation`, validation cost per resource and start-up time (issue #4).
+// `./bench validation`, validation cost per resource and start-up time (issue #4);
+// `./bench questionnaires [--seconds N]`, completed PHQ-9 submissions on PostgreSQL (issue #5).
 var repository = BenchEnvironment.FindRepositoryRoot();
 var serverDll = BenchEnvironment.ServerDll(repository);
+if (args is ["questionnaires", .. var questionnaireArguments])
+{
+    var seconds = questionnaireArguments is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : 10;
+    await QuestionnaireBenchmark.RunAsync(repository, serverDll, TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 if (args is ["validation"])
 {
     await ValidationBenchmark.RunAsync(repository, serverDll);

@@ -57,6 +57,7 @@ internal static class FhirServerServices
         services.Configure<QuestionnaireOptions>(configuration.GetSection(QuestionnaireOptions.SectionName));
         services.AddScoped<IQuestionnaireTerminology, QuestionnaireTerminology>();
         services.AddScoped<QuestionnaireLookup>();
+        services.AddSingleton<ParsedQuestionnaires>();
         services.AddScoped<QuestionnaireResponseCheck>();
         services.AddScoped<QuestionnaireScoring>();
         services.AddSingleton(sp => new InstrumentRules(sp.GetRequiredService<CanonicalBase>().Of("CodeSystem/score-severity")));

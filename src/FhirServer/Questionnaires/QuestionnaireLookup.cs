@@ -1,4 +1,3 @@
-using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -10,21 +9,28 @@ namespace FhirMh.FhirServer.Questionnaires;
 /// canonical, version-specific when it carries <c>|version</c> (the exact version is then
 /// required); without one, the newest active version (questionnaireresponse.html, SDC).
 /// </summary>
-internal sealed class QuestionnaireLookup(FhirDbContext db, FhirSerializers serializers)
+internal sealed class QuestionnaireLookup(FhirDbContext db, ParsedQuestionnaires parsed)
 {
     public async Task<Questionnaire?> FindAsync(string canonical, CancellationToken cancellationToken)
     {
         var bar = canonical.IndexOf('|', StringComparison.Ordinal);
         var url = bar < 0 ? canonical : canonical[..bar];
         var version = bar < 0 ? null : canonical[(bar + 1)..];
-        var stored = await db.UriIndex
+
+        // Row ids first: a stored version never changes, so its parsed form is reused while its row is current.
+        var rows = await db.UriIndex
             .Where(x => x.ResourceType == "Questionnaire" && x.Param == "url" && x.Value == url)
             .Join(db.Resources, x => x.RowId, r => r.RowId, (x, r) => r)
             .Where(r => r.IsCurrent && !r.IsDeleted)
-            .Select(r => r.Json!)
+            .Select(r => r.RowId)
             .Take(100)
             .ToListAsync(cancellationToken);
-        var questionnaires = stored.Select(json => (Questionnaire)serializers.ParseJson(json)).ToList();
+        var questionnaires = new List<Questionnaire>(rows.Count);
+        foreach (var row in rows)
+        {
+            questionnaires.Add(await parsed.GetAsync(db, row, cancellationToken));
+        }
+
         if (version is not null)
         {
             return questionnaires.FirstOrDefault(q => q.Version == version);

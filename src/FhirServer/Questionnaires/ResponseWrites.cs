@@ -56,7 +56,7 @@ internal sealed class ResponseWrites(
             return [];
         }
 
-        await observations.WriteAsync(prepared, written.ResourceId, cancellationToken);
+        await observations.WriteAsync(prepared, written, cancellationToken);
         if (!prepared.IsRiskPositive || await alert.WasRaisedAsync(written.ResourceId, cancellationToken))
         {
             return [];

@@ -71,9 +71,12 @@ internal sealed class ScoreObservations(ResourceStore store, FhirDbContext db, F
     /// Stores the Observations of <paramref name="prepared"/> in the current transaction, updating
     /// (status amended) those an earlier version of the response yielded, matched by code.
     /// </summary>
-    public async Task WriteAsync(PreparedResponse prepared, string responseId, CancellationToken cancellationToken)
+    public async Task WriteAsync(PreparedResponse prepared, StoredVersion response, CancellationToken cancellationToken)
     {
-        var earlier = await EarlierAsync(responseId, cancellationToken);
+        var responseId = response.ResourceId;
+
+        // Only a later version of a response can have yielded Observations before.
+        var earlier = response.VersionId > 1 ? await EarlierAsync(responseId, cancellationToken) : [];
         foreach (var observation in Build(prepared, responseId))
         {
             var key = CodeKey(observation.Code);

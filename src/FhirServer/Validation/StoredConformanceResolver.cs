@@ -12,10 +12,12 @@ namespace FhirMh.FhirServer.Validation;
 
 /// <summary>
 /// Resolves canonical URLs to the conformance resources clients have stored (POSTed
-/// StructureDefinitions, ValueSets, CodeSystems), through the <c>url</c> search index. Lookups
-/// that find nothing are remembered for a few seconds, because the validator asks about the same
-/// external code systems (LOINC, SNOMED CT) for every resource; a write of a conformance resource
-/// in this process forgets them at once.
+/// StructureDefinitions, ValueSets, CodeSystems, Questionnaires), through the <c>url</c> search
+/// index. Answers are remembered for a few seconds, found or not, because the validator asks
+/// about the same canonicals for every resource (the external code systems LOINC and SNOMED CT;
+/// the Questionnaire of every response) and waits for each answer on a pool thread; a write of
+/// a conformance resource in this process forgets them at once, another process's write is seen
+/// within <see cref="Lifetime"/>.
 /// </summary>
 internal sealed class StoredConformanceResolver(
     IServiceScopeFactory scopes,
@@ -24,37 +26,34 @@ internal sealed class StoredConformanceResolver(
     SpecificationSource specification,
     IClock clock) : IAsyncResourceResolver
 {
-    private static readonly NodaTime.Duration MissLifetime = NodaTime.Duration.FromSeconds(5);
+    private static readonly NodaTime.Duration Lifetime = NodaTime.Duration.FromSeconds(5);
 
     private static readonly string[] Types = ["StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "NamingSystem", "OperationDefinition", "SearchParameter", "Questionnaire"];
 
-    private readonly ConcurrentDictionary<string, Instant> _misses = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (Resource? Found, Instant At)> _answers = new(StringComparer.Ordinal);
 
-    /// <summary>A conformance resource was written: what was not found before may be found now.</summary>
-    public void Forget() => _misses.Clear();
+    /// <summary>A conformance resource was written: what was found or not found before may have changed.</summary>
+    public void Forget() => _answers.Clear();
 
     public Task<Resource?> ResolveByUriAsync(string uri) => System.Threading.Tasks.Task.FromResult<Resource?>(null);
 
     public async Task<Resource?> ResolveByCanonicalUriAsync(string uri)
     {
         var now = clock.GetCurrentInstant();
-        if (_misses.TryGetValue(uri, out var missedAt) && now - missedAt < MissLifetime)
+        if (_answers.TryGetValue(uri, out var answer) && now - answer.At < Lifetime)
         {
-            return null;
+            return answer.Found;
         }
 
         var found = await FindAsync(uri, CancellationToken.None);
-        if (found is null)
-        {
-            _misses[uri] = now;
-        }
-        else if (found is StructureDefinition { HasSnapshot: false, Differential: not null } profile)
+        if (found is StructureDefinition { HasSnapshot: false, Differential: not null } profile)
         {
             // Clients usually store a profile as a differential; the validator works from snapshots.
             await new SnapshotGenerator(new MultiResolver(packages.Resolver, specification.Resolver, this), SnapshotGeneratorSettings.CreateDefault())
                 .UpdateAsync(profile);
         }
 
+        _answers[uri] = (found, now);
         return found;
     }
 

@@ -11,7 +11,7 @@ namespace FhirMh.FhirServer.Validation;
 /// </summary>
 internal sealed class WriteValidation(ProfileValidator validator, StoredConformanceResolver stored, CanonicalBase canonicalBase, IOptions<ValidationOptions> options)
 {
-    private static readonly HashSet<string> ConformanceTypes = ["StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "NamingSystem"];
+    private static readonly HashSet<string> ConformanceTypes = ["StructureDefinition", "ValueSet", "CodeSystem", "ConceptMap", "NamingSystem", "Questionnaire"];
 
     /// <summary>Validates a resource about to be written.</summary>
     /// <returns>The issues that do not block the write (warnings, information).</returns>
