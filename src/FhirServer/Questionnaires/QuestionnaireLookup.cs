@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Validation;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,10 +19,7 @@ internal sealed class QuestionnaireLookup(FhirDbContext db, ParsedQuestionnaires
         var version = bar < 0 ? null : canonical[(bar + 1)..];
 
         // Row ids first: a stored version never changes, so its parsed form is reused while its row is current.
-        var rows = await db.UriIndex
-            .Where(x => x.ResourceType == "Questionnaire" && x.Param == "url" && x.Value == url)
-            .Join(db.Resources, x => x.RowId, r => r.RowId, (x, r) => r)
-            .Where(r => r.IsCurrent && !r.IsDeleted)
+        var rows = await StoredCanonicals.WithUrl(db, url, ["Questionnaire"])
             .Select(r => r.RowId)
             .Take(100)
             .ToListAsync(cancellationToken);
