@@ -111,7 +111,8 @@ internal static class SearchBenchmark
                     ["Organization"] = organizationIds.Count,
                     ["Practitioner"] = practitionerIds.Count,
                     ["Patient"] = size,
-                    ["Observation"] = (long)size * options.ObservationsPerPatient,
+                    // Each completed PHQ-9 response also yields its total score Observation.
+                    ["Observation"] = (long)size * (options.ObservationsPerPatient + 1),
                     ["QuestionnaireResponse"] = size,
                 };
                 var dataset = string.Join(", ", expected.Keys.Select(t => $"{counts.GetValueOrDefault(t):N0} {t}s"));

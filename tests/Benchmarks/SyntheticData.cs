@@ -16,7 +16,11 @@ internal sealed class SyntheticData(int seed, int observationsPerPatient)
 {
     public const string NationalIdSystem = "http://moh.example.org/fhir/NamingSystem/national-id";
     public const string Loinc = "http://loinc.org";
-    public const string Phq9Questionnaire = "http://fhirmh.example.org/fhir/Questionnaire/phq-9|1.0.0";
+    /// <summary>The PHQ-9 the server seeds (seeds/): responses are checked against it and scored on write.</summary>
+    public const string Phq9Questionnaire = "https://fhirmh.org/fhir/Questionnaire/phq-9|1.0.0";
+
+    /// <summary>The linkIds of the seeded PHQ-9's scored items (their LOINC codes, CLINICAL.md), item 9 last.</summary>
+    private static readonly string[] Phq9LinkIds = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"];
 
     /// <summary>LOINC codes (loinc.org) with their share of the Observations.</summary>
     public static readonly IReadOnlyList<(string Code, string Display, string Category, double Share)> ObservationCodes =
@@ -65,10 +69,6 @@ internal sealed class SyntheticData(int seed, int observationsPerPatient)
         ("LA6568-5", "Not at all"), ("LA6569-3", "Several days"), ("LA6570-1", "More than half the days"), ("LA6571-9", "Nearly every day"),
     ];
 
-    private static readonly string[] Phq9Items =
-    [
-        "Little interest or pleasure in doing things", "Feeling down, depressed, or hopeless", "Trouble falling or staying asleep, or sleeping too much",
-    ];
 
     /// <summary>Resources written for one patient: the Patient, its Observations and one QuestionnaireResponse.</summary>
     public int ResourcesPerPatient => 1 + observationsPerPatient + 1;
@@ -266,13 +266,14 @@ internal sealed class SyntheticData(int seed, int observationsPerPatient)
             w.WriteEndObject();
             w.WriteStartArray("item");
             var total = 0;
-            for (var i = 0; i < Phq9Items.Length; i++)
+            for (var i = 0; i < Phq9LinkIds.Length; i++)
             {
-                var answer = random.Next(Phq9Answers.Length);
+                // Item 9 is always "Not at all": a positive answer raises an alert (a Flag and a Task),
+                // which would change the counts this dataset is checked against.
+                var answer = i == Phq9LinkIds.Length - 1 ? 0 : random.Next(Phq9Answers.Length);
                 total += answer;
                 w.WriteStartObject();
-                w.WriteString("linkId", (i + 1).ToString(CultureInfo.InvariantCulture));
-                w.WriteString("text", Phq9Items[i]);
+                w.WriteString("linkId", Phq9LinkIds[i]);
                 w.WriteStartArray("answer");
                 w.WriteStartObject();
                 w.WriteStartObject("valueCoding");
@@ -284,7 +285,7 @@ internal sealed class SyntheticData(int seed, int observationsPerPatient)
             }
 
             w.WriteStartObject();
-            w.WriteString("linkId", "total");
+            w.WriteString("linkId", "44261-6");
             w.WriteStartArray("answer");
             w.WriteStartObject();
             w.WriteNumber("valueInteger", total);

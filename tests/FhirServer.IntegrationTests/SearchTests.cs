@@ -206,6 +206,15 @@ public abstract class SearchTests(StorageFixture fixture)
         var observation = Observation();
         observation["subject"] = new JsonObject { ["identifier"] = new JsonObject { ["system"] = "http://example.org/mrn", ["value"] = _unique } };
         var byIdentifier = await CreateAsync(observation);
+
+        // A response is checked against the questionnaire it names, which must be stored.
+        await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "Questionnaire",
+            ["url"] = $"http://example.org/Questionnaire/phq9-{_unique}",
+            ["version"] = "1.0",
+            ["status"] = "active",
+        });
         var response = await CreateAsync(new JsonObject
         {
             ["resourceType"] = "QuestionnaireResponse",
