@@ -65,13 +65,11 @@ internal sealed class ResponseWrites(
         var task = await alert.RaiseAsync(prepared.Response, written.ResourceId, cancellationToken);
         return
         [
-            new OperationOutcome.IssueComponent
-            {
-                Severity = OperationOutcome.IssueSeverity.Information,
-                Code = OperationOutcome.IssueType.Informational,
-                Diagnostics = $"A self-harm alert was raised (Task/{task.ResourceId}): the answer to PHQ-9 item 9 needs prompt clinician follow-up. Show the person crisis resources now.",
-                Expression = ["QuestionnaireResponse.item"],
-            },
+            OperationOutcomes.Issue(
+                OperationOutcome.IssueSeverity.Information,
+                OperationOutcome.IssueType.Informational,
+                $"A self-harm alert was raised (Task/{task.ResourceId}): the answer to PHQ-9 item 9 needs prompt clinician follow-up. Show the person crisis resources now.",
+                "QuestionnaireResponse.item"),
         ];
     }
 

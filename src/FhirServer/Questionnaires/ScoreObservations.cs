@@ -96,10 +96,7 @@ internal sealed class ScoreObservations(ResourceStore store, FhirDbContext db, F
 
     private async Task<List<Observation>> EarlierAsync(string responseId, CancellationToken cancellationToken)
     {
-        var rows = await db.ReferenceIndex
-            .Where(x => x.ResourceType == "Observation" && x.Param == "derived-from" && x.TargetType == "QuestionnaireResponse" && x.TargetId == responseId)
-            .Join(db.Resources, x => x.RowId, r => r.RowId, (x, r) => r)
-            .Where(r => r.IsCurrent && !r.IsDeleted)
+        var rows = await db.Referring("Observation", "derived-from", "QuestionnaireResponse", responseId)
             .Select(r => r.Json!)
             .ToListAsync(cancellationToken);
         return rows.Select(json => (Observation)serializers.ParseJson(json)).ToList();

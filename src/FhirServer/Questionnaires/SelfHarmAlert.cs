@@ -20,10 +20,7 @@ internal sealed class SelfHarmAlert(ResourceStore store, FhirDbContext db, FhirS
 
     /// <summary>True when a Task already has the response as its focus: the alert was raised before.</summary>
     public Task<bool> WasRaisedAsync(string responseId, CancellationToken cancellationToken) =>
-        db.ReferenceIndex
-            .Where(x => x.ResourceType == "Task" && x.Param == "focus" && x.TargetType == "QuestionnaireResponse" && x.TargetId == responseId)
-            .Join(db.Resources, x => x.RowId, r => r.RowId, (x, r) => r)
-            .AnyAsync(r => r.IsCurrent && !r.IsDeleted, cancellationToken);
+        db.Referring("Task", "focus", "QuestionnaireResponse", responseId).AnyAsync(cancellationToken);
 
     /// <summary>Writes the Flag and the Task; returns the Task written.</summary>
     public async Task<StoredVersion> RaiseAsync(QuestionnaireResponse response, string responseId, CancellationToken cancellationToken)

@@ -21,11 +21,12 @@ internal static class OperationOutcomes
         return outcome;
     }
 
-    private static OperationOutcome Single(
+    /// <summary>One issue, located by <paramref name="expression"/> when it is given.</summary>
+    public static OperationOutcome.IssueComponent Issue(
         OperationOutcome.IssueSeverity severity,
         OperationOutcome.IssueType code,
         string diagnostics,
-        string? expression)
+        string? expression = null)
     {
         var issue = new OperationOutcome.IssueComponent { Severity = severity, Code = code, Diagnostics = diagnostics };
         if (expression is not null)
@@ -33,6 +34,13 @@ internal static class OperationOutcomes
             issue.Expression = [expression];
         }
 
-        return new OperationOutcome { Issue = [issue] };
+        return issue;
     }
+
+    private static OperationOutcome Single(
+        OperationOutcome.IssueSeverity severity,
+        OperationOutcome.IssueType code,
+        string diagnostics,
+        string? expression) =>
+        new() { Issue = [Issue(severity, code, diagnostics, expression)] };
 }

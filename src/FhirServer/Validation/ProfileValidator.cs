@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Rest;
 using Firely.Fhir.Validation;
 using Hl7.Fhir.Model;
 
@@ -36,25 +37,21 @@ internal sealed class ProfileValidator
             if (declared[i] is { } profile && !Knows(profile))
             {
                 unknown.Add(profile);
-                outcome.Issue.Add(new OperationOutcome.IssueComponent
-                {
-                    Severity = OperationOutcome.IssueSeverity.Error,
-                    Code = OperationOutcome.IssueType.NotFound,
-                    Diagnostics = $"The profile '{profile}' in meta.profile is not known to this server: load its package or store its StructureDefinition first.",
-                    Expression = [$"{resource.TypeName}.meta.profile[{i}]"],
-                });
+                outcome.Issue.Add(OperationOutcomes.Issue(
+                    OperationOutcome.IssueSeverity.Error,
+                    OperationOutcome.IssueType.NotFound,
+                    $"The profile '{profile}' in meta.profile is not known to this server: load its package or store its StructureDefinition first.",
+                    $"{resource.TypeName}.meta.profile[{i}]"));
             }
         }
 
         foreach (var profile in profiles.Where(p => !unknown.Contains(p) && !Knows(p)).ToList())
         {
             unknown.Add(profile);
-            outcome.Issue.Add(new OperationOutcome.IssueComponent
-            {
-                Severity = OperationOutcome.IssueSeverity.Error,
-                Code = OperationOutcome.IssueType.NotFound,
-                Diagnostics = $"The profile '{profile}' is not known to this server: load its package or store its StructureDefinition first.",
-            });
+            outcome.Issue.Add(OperationOutcomes.Issue(
+                OperationOutcome.IssueSeverity.Error,
+                OperationOutcome.IssueType.NotFound,
+                $"The profile '{profile}' is not known to this server: load its package or store its StructureDefinition first."));
         }
 
         var seen = new HashSet<(string?, string?)>();

@@ -24,7 +24,7 @@ internal sealed class ExtractOperation(ResponseWrites responses, ScoreObservatio
             QuestionnaireResponse given => given,
             Parameters parameters => parameters.GetSingle("questionnaire-response")?.Resource as QuestionnaireResponse
                 ?? throw FhirException.BadRequest("$extract takes the QuestionnaireResponse in the parameter 'questionnaire-response'.", "questionnaire-response"),
-            null when request.Id is { } id => await StoredAsync(id, cancellationToken),
+            null when request.Id is { } id => (QuestionnaireResponse)await StoredResources.ReadAsync(store, serializers, "QuestionnaireResponse", id, cancellationToken),
             null => throw FhirException.BadRequest("$extract needs a QuestionnaireResponse: the body, or [id]/$extract for a stored one.", "questionnaire-response"),
             var other => throw FhirException.BadRequest($"$extract takes a QuestionnaireResponse, not a {other.TypeName}.", "questionnaire-response"),
         };
@@ -42,14 +42,5 @@ internal sealed class ExtractOperation(ResponseWrites responses, ScoreObservatio
         }
 
         return FhirResponse.Of(StatusCodes.Status200OK, bundle);
-    }
-
-    private async Task<QuestionnaireResponse> StoredAsync(string id, CancellationToken cancellationToken)
-    {
-        var current = await store.ReadCurrentAsync("QuestionnaireResponse", id, cancellationToken)
-            ?? throw FhirException.NotFound($"QuestionnaireResponse/{id} is not known.");
-        return current is { IsDeleted: false, Json: { } json }
-            ? (QuestionnaireResponse)serializers.ParseJson(json)
-            : throw FhirException.Gone($"QuestionnaireResponse/{id} was deleted.");
     }
 }

@@ -40,7 +40,7 @@ internal sealed class ValidateOperation(ProfileValidator validator, WriteValidat
         }
         else if (input.Mode == ValidateMode.Create && !string.IsNullOrEmpty(resource.Id))
         {
-            outcome.Issue.Add(Issue(
+            outcome.Issue.Add(OperationOutcomes.Issue(
                 OperationOutcome.IssueSeverity.Information,
                 OperationOutcome.IssueType.Informational,
                 $"A create ignores the id '{resource.Id}': the server assigns one (http.html#create).",
@@ -64,11 +64,7 @@ internal sealed class ValidateOperation(ProfileValidator validator, WriteValidat
             throw FhirException.BadRequest($"{request.ResourceType}/$validate needs the resource to validate: the body, or a Parameters with a 'resource' parameter.", "resource");
         }
 
-        var current = await store.ReadCurrentAsync(request.ResourceType!, id, cancellationToken)
-            ?? throw FhirException.NotFound($"{request.ResourceType}/{id} is not known.");
-        return current is { IsDeleted: false, Json: { } json }
-            ? serializers.ParseJson(json)
-            : throw FhirException.Gone($"{request.ResourceType}/{id} was deleted; there is nothing to validate.");
+        return await StoredResources.ReadAsync(store, serializers, request.ResourceType!, id, cancellationToken);
     }
 
     /// <summary>An update names the resource it replaces: at instance level the ids must agree (http.html#update).</summary>
@@ -77,11 +73,11 @@ internal sealed class ValidateOperation(ProfileValidator validator, WriteValidat
         var type = request.ResourceType!;
         if (string.IsNullOrEmpty(resource.Id))
         {
-            outcome.Issue.Add(Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Required, "An update needs the resource's id.", $"{type}.id"));
+            outcome.Issue.Add(OperationOutcomes.Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.Required, "An update needs the resource's id.", $"{type}.id"));
         }
         else if (request.Id is { } id && resource.Id != id)
         {
-            outcome.Issue.Add(Issue(
+            outcome.Issue.Add(OperationOutcomes.Issue(
                 OperationOutcome.IssueSeverity.Error,
                 OperationOutcome.IssueType.Invalid,
                 $"The resource id '{resource.Id}' does not match the id '{id}' in the URL.",
@@ -100,9 +96,9 @@ internal sealed class ValidateOperation(ProfileValidator validator, WriteValidat
         var current = await store.ReadCurrentAsync(request.ResourceType!, id, cancellationToken);
         return current switch
         {
-            null => Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.NotFound, $"{request.ResourceType}/{id} is not known.", null),
-            { IsDeleted: true } => Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, $"{request.ResourceType}/{id} is already deleted; deleting it again changes nothing.", null),
-            _ => Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, $"{request.ResourceType}/{id} can be deleted.", null),
+            null => OperationOutcomes.Issue(OperationOutcome.IssueSeverity.Error, OperationOutcome.IssueType.NotFound, $"{request.ResourceType}/{id} is not known.", null),
+            { IsDeleted: true } => OperationOutcomes.Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, $"{request.ResourceType}/{id} is already deleted; deleting it again changes nothing.", null),
+            _ => OperationOutcomes.Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, $"{request.ResourceType}/{id} can be deleted.", null),
         };
     }
 
@@ -111,20 +107,10 @@ internal sealed class ValidateOperation(ProfileValidator validator, WriteValidat
         if (outcome.Issue.Count == 0)
         {
             // An OperationOutcome has at least one issue (operationoutcome.html).
-            outcome.Issue.Add(Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, "No issues found.", null));
+            outcome.Issue.Add(OperationOutcomes.Issue(OperationOutcome.IssueSeverity.Information, OperationOutcome.IssueType.Informational, "No issues found.", null));
         }
 
         return FhirResponse.Of(StatusCodes.Status200OK, outcome);
     }
 
-    private static OperationOutcome.IssueComponent Issue(OperationOutcome.IssueSeverity severity, OperationOutcome.IssueType code, string diagnostics, string? expression)
-    {
-        var issue = new OperationOutcome.IssueComponent { Severity = severity, Code = code, Diagnostics = diagnostics };
-        if (expression is not null)
-        {
-            issue.Expression = [expression];
-        }
-
-        return issue;
-    }
 }
