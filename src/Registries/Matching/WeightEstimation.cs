@@ -1,0 +1,160 @@
+namespace FhirMh.Registries.Matching;
+
+/// <summary>
+/// Estimates m and u from unlabelled pairs with the EM algorithm for the two-class
+/// Fellegi-Sunter model under conditional independence (Winkler 1988; Jaro 1989).
+/// </summary>
+public static class WeightEstimation
+{
+    /// <summary>Probabilities are kept in [ProbabilityFloor, 1 - ProbabilityFloor] so no weight becomes infinite.</summary>
+    public const double ProbabilityFloor = 1e-6;
+
+    /// <summary>
+    /// Runs EM over the comparison vectors of candidate pairs (typically all pairs that share a
+    /// blocking key). Starts from the configured m and u and from a match proportion equal to the
+    /// share of pairs the configured weights classify as at least a possible match (kept within
+    /// [0.001, 0.5]); a missing field is left out of a pair's likelihood. Stops when no parameter
+    /// moves by <paramref name="tolerance"/> or more. Deterministic for the same input.
+    /// </summary>
+    /// <param name="rules">The rules whose levels are estimated.</param>
+    /// <param name="pairs">One comparison vector per candidate pair, from <see cref="RecordMatcher.Compare"/>.</param>
+    /// <param name="maxIterations">Iteration limit, at least 1.</param>
+    /// <param name="tolerance">Convergence tolerance on the largest change of any probability, above 0.</param>
+    /// <returns>The estimated rules and how the run went.</returns>
+    /// <exception cref="ArgumentException">No pairs, a vector that does not fit the rules, or bad limits.</exception>
+    public static WeightEstimate Estimate(MatchRules rules, IReadOnlyList<ComparisonVector> pairs, int maxIterations, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxIterations, 1);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tolerance);
+        if (pairs.Count == 0)
+        {
+            throw new ArgumentException("At least one pair is needed", nameof(pairs));
+        }
+
+        var fields = rules.Fields;
+        var fieldCount = fields.Count;
+
+        // Identical vectors share a likelihood, so EM runs over distinct vectors with counts.
+        var counts = new Dictionary<ComparisonVector, int>();
+        foreach (var pair in pairs)
+        {
+            if (pair.Count != fieldCount)
+            {
+                throw new ArgumentException($"A vector has {pair.Count} levels for {fieldCount} fields", nameof(pairs));
+            }
+
+            for (var f = 0; f < fieldCount; f++)
+            {
+                if (pair[f] < -1 || pair[f] > fields[f].Levels.Count)
+                {
+                    throw new ArgumentException($"Level {pair[f]} is out of range for field '{fields[f].Name}'", nameof(pairs));
+                }
+            }
+
+            counts[pair] = counts.TryGetValue(pair, out var n) ? n + 1 : 1;
+        }
+
+        // Deterministic order regardless of hashing.
+        var vectors = counts.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal).ToArray();
+        var m = fields.Select(f => f.Levels.Select(l => l.M).Append(f.DisagreeM).ToArray()).ToArray();
+        var u = fields.Select(f => f.Levels.Select(l => l.U).Append(f.DisagreeU).ToArray()).ToArray();
+        var matcher = new RecordMatcher(rules);
+        double total = pairs.Count;
+        var p = Math.Clamp(
+            vectors.Where(v => matcher.Score(v.Key).Outcome != MatchOutcome.NonMatch).Sum(v => v.Value) / total,
+            0.001,
+            0.5);
+
+        var g = new double[vectors.Length];
+        var iterations = 0;
+        var converged = false;
+        while (iterations < maxIterations && !converged)
+        {
+            iterations++;
+
+            // E step: posterior probability that each distinct vector is a match.
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                var vector = vectors[v].Key;
+                var logMatch = Math.Log(p);
+                var logNonMatch = Math.Log(1 - p);
+                for (var f = 0; f < fieldCount; f++)
+                {
+                    var level = vector[f];
+                    if (level >= 0)
+                    {
+                        logMatch += Math.Log(m[f][level]);
+                        logNonMatch += Math.Log(u[f][level]);
+                    }
+                }
+
+                g[v] = 1 / (1 + Math.Exp(logNonMatch - logMatch));
+            }
+
+            // M step: expected counts per level among matches and among non-matches.
+            var change = 0.0;
+            var matches = 0.0;
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                matches += g[v] * vectors[v].Value;
+            }
+
+            var newP = Clamp(matches / total);
+            change = Math.Max(change, Math.Abs(newP - p));
+            p = newP;
+            for (var f = 0; f < fieldCount; f++)
+            {
+                var levelCount = m[f].Length;
+                var matchCounts = new double[levelCount];
+                var nonMatchCounts = new double[levelCount];
+                for (var v = 0; v < vectors.Length; v++)
+                {
+                    var level = vectors[v].Key[f];
+                    if (level >= 0)
+                    {
+                        matchCounts[level] += g[v] * vectors[v].Value;
+                        nonMatchCounts[level] += (1 - g[v]) * vectors[v].Value;
+                    }
+                }
+
+                change = Math.Max(change, Update(m[f], matchCounts));
+                change = Math.Max(change, Update(u[f], nonMatchCounts));
+            }
+
+            converged = change < tolerance;
+        }
+
+        var estimated = fields.Select((field, f) => field with
+        {
+            Levels = field.Levels.Select((level, k) => level with { M = m[f][k], U = u[f][k] }).ToArray(),
+        }).ToArray();
+        return new WeightEstimate(rules.WithFields(estimated), iterations, p, converged);
+    }
+
+    /// <summary>Replaces the probabilities by the normalised counts, clamped and renormalised; returns the largest change.</summary>
+    private static double Update(double[] probabilities, double[] counts)
+    {
+        var sum = counts.Sum();
+        if (sum <= 0)
+        {
+            // The field was missing in every pair (or in every pair of this class): nothing to learn.
+            return 0;
+        }
+
+        var next = counts.Select(c => Clamp(c / sum)).ToArray();
+        var clampedSum = next.Sum();
+        var change = 0.0;
+        for (var k = 0; k < probabilities.Length; k++)
+        {
+            var value = next[k] / clampedSum;
+            change = Math.Max(change, Math.Abs(value - probabilities[k]));
+            probabilities[k] = value;
+        }
+
+        return change;
+    }
+
+    private static double Clamp(double probability) => Math.Clamp(probability, ProbabilityFloor, 1 - ProbabilityFloor);
+}
