@@ -216,8 +216,9 @@ public sealed class RecordMatcher
             results[i] = _comparers[i].Compare(a.Values[i], b.Values[i]);
         }
 
-        // Given and family transposed: both crossed comparisons are taken together when they weigh
-        // more than the straight ones, so one field equal to the other side's other field is not enough.
+        // Given and family transposed: the crossed comparisons are taken together, only when both reach
+        // an agreement level and together weigh more than the straight ones, so one field equal to the
+        // other side's other field (James Thomas, Thomas Smith) is not enough.
         for (var i = 0; i < _comparers.Length; i++)
         {
             var j = _swapPartner[i];
@@ -230,7 +231,7 @@ public sealed class RecordMatcher
             var crossedJ = _comparers[j].Compare(a.Values[j], b.Values[i]);
             var straight = Rules.Fields[i].LevelWeight(results[i].Level) + Rules.Fields[j].LevelWeight(results[j].Level);
             var crossed = Rules.Fields[i].LevelWeight(crossedI.Level) + Rules.Fields[j].LevelWeight(crossedJ.Level);
-            if (crossed > straight)
+            if (crossed > straight && crossedI.Level < Rules.Fields[i].Levels.Count && crossedJ.Level < Rules.Fields[j].Levels.Count)
             {
                 results[i] = crossedI;
                 results[j] = crossedJ;
