@@ -3,7 +3,12 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace FhirMh.FhirServer.IntegrationTests;
 
-/// <summary>The real server and its whole HTTP pipeline, on the given storage, with optional extra settings.</summary>
+/// <summary>
+/// The real server and its whole HTTP pipeline, on the given storage, with optional extra settings.
+/// The client registry is off unless the settings turn it on: the tests of plain FHIR behaviour use
+/// Patients as ordinary resources, and with it on every Patient they create would gain a golden
+/// record that their searches also find. The registry's tests turn it on (RegistryFixtures).
+/// </summary>
 internal sealed class FhirServerFactory(string provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
 {
@@ -12,6 +17,7 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         builder.UseEnvironment("Production");
         builder.UseSetting("Storage:Provider", provider);
         builder.UseSetting("Storage:ConnectionString", connectionString);
+        builder.UseSetting("ClientRegistry:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

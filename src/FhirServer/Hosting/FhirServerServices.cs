@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.ClientRegistry;
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Operations.ReindexStatus;
@@ -65,6 +66,22 @@ internal static class FhirServerServices
         services.AddScoped<SelfHarmAlert>();
         services.AddScoped<ResponseWrites>();
         services.AddScoped<WritePipeline>();
+        services.Configure<ClientRegistryOptions>(configuration.GetSection(ClientRegistryOptions.SectionName));
+        services.AddSingleton<RegistryTags>();
+        services.AddSingleton<PatientMatchRules>();
+        services.AddSingleton<GoldenRecordComposer>();
+        services.AddScoped<RegistryRecords>();
+        services.AddScoped<GoldenCandidates>();
+        services.AddScoped<GoldenRecords>();
+        services.AddScoped<PatientRegistration>();
+        services.AddScoped<MatchEntries>();
+        services.AddScoped<SourceReview>();
+        services.AddScoped<Operations.Match.MatchOperation>();
+        services.AddScoped<Operations.IhePix.IhePixOperation>();
+        services.AddScoped<Operations.EstimateWeights.EstimateWeightsOperation>();
+        services.AddScoped<Operations.RegistryReview.PotentialMatchesOperation>();
+        services.AddScoped<Operations.RegistryReview.LinkGoldenRecordOperation>();
+        services.AddScoped<Operations.RegistryReview.CannotLinkOperation>();
         services.AddScoped<TerminologyTargets>();
         services.AddScoped<ExpandOperation>();
         services.AddScoped<ValueSetValidateCodeOperation>();

@@ -12,7 +12,11 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
-        var prepared = await pipeline.PrepareAsync(RequestBody.Require(request), cancellationToken);
+        // The server assigns the id (http.html#create); one in the body means nothing, and dropping
+        // it here keeps what runs before the write from taking it for an existing resource.
+        var body = RequestBody.Require(request);
+        body.Id = null;
+        var prepared = await pipeline.PrepareAsync(body, cancellationToken);
         var resource = prepared.Resource;
         if (request.IfNoneExist is not { Length: > 0 } condition)
         {

@@ -11,7 +11,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// (http.html#cdelete, <c>DELETE Type?criteria</c>) deletes the one match; several matches are a
 /// 412 unless the server is configured to delete them all.
 /// </summary>
-internal sealed class DeleteInteraction(ResourceStore store, ConditionalMatches conditional, IOptions<SearchOptions> options)
+internal sealed class DeleteInteraction(ResourceStore store, ConditionalMatches conditional, WritePipeline pipeline, IOptions<SearchOptions> options)
 {
     /// <summary>The most resources one conditional delete removes when several are allowed.</summary>
     private const int MaxConditionalDeletes = 100;
@@ -20,7 +20,7 @@ internal sealed class DeleteInteraction(ResourceStore store, ConditionalMatches 
     {
         if (request.Id is not null)
         {
-            var tombstone = await store.DeleteAsync(request.ResourceType!, request.Id, request.Preconditions, cancellationToken);
+            var tombstone = await pipeline.DeleteAsync(request.ResourceType!, request.Id, request.Preconditions, cancellationToken);
             return new FhirResponse(StatusCodes.Status204NoContent) { Version = tombstone, IsWrite = true };
         }
 
@@ -40,7 +40,7 @@ internal sealed class DeleteInteraction(ResourceStore store, ConditionalMatches 
 
         foreach (var id in matches)
         {
-            await store.DeleteAsync(type, id, request.Preconditions, cancellationToken);
+            await pipeline.DeleteAsync(type, id, request.Preconditions, cancellationToken);
         }
 
         if (transaction is not null)

@@ -59,6 +59,14 @@ internal sealed partial class FhirDispatcher(
             StatusCodes.Status404NotFound,
             OperationOutcome.IssueType.NotSupported,
             $"This server has no operation ${request.Operation} on {request.ResourceType} {(onInstance ? "instances" : "as a type")}.");
+        if (operation.AffectsState && request.IsHttpGet)
+        {
+            throw FhirException.Of(
+                StatusCodes.Status405MethodNotAllowed,
+                OperationOutcome.IssueType.NotSupported,
+                $"${request.Operation} changes what the server holds: invoke it with POST (operations.html#request).");
+        }
+
         return ((IFhirOperation)services.GetRequiredService(operation.Handler)).HandleAsync(request, cancellationToken);
     }
 

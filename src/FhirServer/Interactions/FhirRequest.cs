@@ -44,6 +44,9 @@ internal sealed record FhirRequest(
     /// </summary>
     public Rest.PreferReturn PreferReturn { get; init; } = Rest.PreferReturn.Representation;
 
+    /// <summary>True when the request came as an HTTP GET (or a Bundle entry with method GET).</summary>
+    public bool IsHttpGet { get; init; }
+
     /// <summary>The name of an instance operation without its <c>$</c>, e.g. <c>reindex-status</c>.</summary>
     public string? Operation { get; init; }
 

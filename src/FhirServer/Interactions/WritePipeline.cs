@@ -1,4 +1,6 @@
+using FhirMh.FhirServer.ClientRegistry;
 using FhirMh.FhirServer.Questionnaires;
+using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Validation;
 using Hl7.Fhir.Model;
@@ -9,13 +11,24 @@ namespace FhirMh.FhirServer.Interactions;
 /// What create, update and patch (and with them every batch and transaction entry) do around
 /// the store: the resource-specific preparation (a QuestionnaireResponse is checked against its
 /// questionnaire and scored), validation, and after the write the resources it yields, written in
-/// the same database transaction (ARCHITECTURE.md, pipeline step 4).
+/// the same database transaction (ARCHITECTURE.md, pipeline step 4). A source Patient is matched
+/// by the client registry in that transaction too.
 /// </summary>
-internal sealed class WritePipeline(WriteValidation validation, ResponseWrites responses, ResourceStore store)
+internal sealed class WritePipeline(
+    WriteValidation validation,
+    ResponseWrites responses,
+    PatientRegistration registration,
+    PatientMatchRules matchRules,
+    ResourceStore store)
 {
-    /// <exception cref="Rest.FhirException">422 when the resource is not valid.</exception>
+    /// <exception cref="FhirException">422 when the resource is not valid.</exception>
     public async Task<PreparedWrite> PrepareAsync(Resource resource, CancellationToken cancellationToken)
     {
+        if (resource is Binary binary && PatientMatchRules.IsRules(binary))
+        {
+            CheckRules(binary);
+        }
+
         var response = resource is QuestionnaireResponse answers ? await responses.PrepareAsync(answers, cancellationToken) : null;
         var toWrite = response?.Response ?? resource;
         var issues = validation.Check(toWrite).Concat(response?.Warnings ?? []).ToList();
@@ -26,17 +39,33 @@ internal sealed class WritePipeline(WriteValidation validation, ResponseWrites r
     public async Task<(T Result, IReadOnlyList<OperationOutcome.IssueComponent> Issues)> WriteAsync<T>(
         PreparedWrite prepared, Func<Resource, Task<T>> write, Func<T, StoredVersion?> written, CancellationToken cancellationToken)
     {
-        if (prepared.Response is null)
+        var isRegistered = registration.Applies(prepared.Resource);
+        if (prepared.Response is null && !isRegistered)
         {
-            return (await write(prepared.Resource), prepared.Issues);
+            var result = await write(prepared.Resource);
+            if (PatientMatchRules.IsRules(prepared.Resource))
+            {
+                matchRules.Forget();
+            }
+
+            return (result, prepared.Issues);
         }
 
         await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
-        var result = await write(prepared.Resource);
+        var pending = isRegistered ? await registration.BeforeWriteAsync((Patient)prepared.Resource, cancellationToken) : null;
+        var stored = await write(prepared.Resource);
         var issues = prepared.Issues.ToList();
-        if (written(result) is { IsDeleted: false } version)
+        if (written(stored) is { IsDeleted: false } version)
         {
-            issues.AddRange(await responses.CompleteAsync(prepared.Response, version, cancellationToken));
+            if (prepared.Response is not null)
+            {
+                issues.AddRange(await responses.CompleteAsync(prepared.Response, version, cancellationToken));
+            }
+
+            if (pending is not null)
+            {
+                await registration.AfterWriteAsync(pending, version, cancellationToken);
+            }
         }
 
         if (transaction is not null)
@@ -44,7 +73,39 @@ internal sealed class WritePipeline(WriteValidation validation, ResponseWrites r
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return (result, issues);
+        return (stored, issues);
+    }
+
+    /// <summary>Deletes a resource; a source Patient leaves its golden record in the same transaction.</summary>
+    public async Task<StoredVersion?> DeleteAsync(string type, string id, Preconditions preconditions, CancellationToken cancellationToken)
+    {
+        if (type != "Patient" || !registration.IsEnabled)
+        {
+            return await store.DeleteAsync(type, id, preconditions, cancellationToken);
+        }
+
+        await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
+        await registration.BeforeDeleteAsync(id, cancellationToken);
+        var tombstone = await store.DeleteAsync(type, id, preconditions, cancellationToken);
+        await registration.AfterDeleteAsync(id, cancellationToken);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        return tombstone;
+    }
+
+    private static void CheckRules(Binary binary)
+    {
+        try
+        {
+            PatientMatchRules.Check(binary);
+        }
+        catch (MatchRuleException e)
+        {
+            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Invalid, $"These are not usable patient matching rules: {e.Message}", "Binary.data");
+        }
     }
 }
 

@@ -1,3 +1,7 @@
+using FhirMh.FhirServer.Operations.EstimateWeights;
+using FhirMh.FhirServer.Operations.IhePix;
+using FhirMh.FhirServer.Operations.Match;
+using FhirMh.FhirServer.Operations.RegistryReview;
 using FhirMh.FhirServer.Operations.ReindexStatus;
 using FhirMh.FhirServer.Operations.Validate;
 using FhirMh.FhirServer.Operations.Terminology;
@@ -21,6 +25,12 @@ internal static class FhirOperations
         new(LookupOperation.Name, ["CodeSystem"], OnType: true, OnInstance: false, "http://hl7.org/fhir/OperationDefinition/CodeSystem-lookup", typeof(LookupOperation)),
         new(SubsumesOperation.Name, ["CodeSystem"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/CodeSystem-subsumes", typeof(SubsumesOperation)),
         new(CodeSystemValidateCodeOperation.Name, ["CodeSystem"], OnType: true, OnInstance: true, "http://hl7.org/fhir/OperationDefinition/CodeSystem-validate-code", typeof(CodeSystemValidateCodeOperation)),
+        new(MatchOperation.Name, ["Patient"], OnType: true, OnInstance: false, "http://hl7.org/fhir/OperationDefinition/Patient-match", typeof(MatchOperation)),
+        new(IhePixOperation.Name, ["Patient"], OnType: true, OnInstance: false, "https://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix", typeof(IhePixOperation)),
+        new(EstimateWeightsOperation.Name, ["Patient"], OnType: true, OnInstance: false, "OperationDefinition/estimate-weights", typeof(EstimateWeightsOperation)) { AffectsState = true },
+        new(PotentialMatchesOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/potential-matches", typeof(PotentialMatchesOperation)),
+        new(LinkGoldenRecordOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/link-golden-record", typeof(LinkGoldenRecordOperation)) { AffectsState = true },
+        new(CannotLinkOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/cannot-link", typeof(CannotLinkOperation)) { AffectsState = true },
     ];
 
     /// <summary>The operation <paramref name="name"/> on <paramref name="resourceType"/> at that level, or null.</summary>

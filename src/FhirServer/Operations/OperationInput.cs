@@ -73,6 +73,8 @@ internal sealed class OperationInput
 
     public Coding? Coding(string name) => Complex<Coding>(name);
 
+    public ResourceReference? Reference(string name) => Complex<ResourceReference>(name);
+
     public CodeableConcept? CodeableConcept(string name) => Complex<CodeableConcept>(name);
 
     /// <exception cref="FhirException">400 when the parameter carries no <typeparamref name="T"/>.</exception>

@@ -60,6 +60,7 @@ internal static class FhirEndpoints
             IsStrictHandling = headers["Prefer"].Any(p => p is not null && p.Contains("handling=strict", StringComparison.OrdinalIgnoreCase)),
             CompartmentType = routeValues["compartment"] as string,
             Operation = routeValues["operation"] as string,
+            IsHttpGet = HttpMethods.IsGet(http.Request.Method),
             PreferReturn = output.PreferReturn,
         };
 

@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.ClientRegistry;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Reindexing;
 using FhirMh.FhirServer.Search.Stored;
@@ -32,6 +33,14 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
     public DbSet<SearchParameterState> SearchParameterStates => Set<SearchParameterState>();
 
     public DbSet<ReindexJob> ReindexJobs => Set<ReindexJob>();
+
+    public DbSet<RegistryRecordRow> RegistryRecords => Set<RegistryRecordRow>();
+
+    public DbSet<BlockingKeyRow> BlockingKeys => Set<BlockingKeyRow>();
+
+    public DbSet<PotentialMatchRow> PotentialMatches => Set<PotentialMatchRow>();
+
+    public DbSet<CannotLinkRow> CannotLinks => Set<CannotLinkRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -70,5 +79,6 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
 
         SearchIndexModel.Configure(modelBuilder);
         ReindexModel.Configure(modelBuilder);
+        RegistryModel.Configure(modelBuilder);
     }
 }

@@ -144,6 +144,7 @@ internal sealed record EntryRequest(
             AssignedId = assignedId,
             PreferReturn = preferReturn,
             CompartmentType = CompartmentType,
+            IsHttpGet = Method == Bundle.HTTPVerb.GET,
         };
     }
 

@@ -16,6 +16,119 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("FhirMh.FhirServer.ClientRegistry.BlockingKeyRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("block_key");
+
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.HasKey("Key", "SourceId");
+
+                    b.HasIndex("SourceId")
+                        .HasDatabaseName("ix_mpi_block_keys_source");
+
+                    b.ToTable("mpi_block_keys", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.ClientRegistry.CannotLinkRow", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("GoldenId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("golden_id");
+
+                    b.HasKey("SourceId", "GoldenId");
+
+                    b.ToTable("mpi_cannot_links", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.ClientRegistry.PotentialMatchRow", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("GoldenId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("golden_id");
+
+                    b.Property<string>("RuleVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_version");
+
+                    b.Property<double>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.HasKey("SourceId", "GoldenId");
+
+                    b.HasIndex("GoldenId")
+                        .HasDatabaseName("ix_mpi_potential_matches_golden");
+
+                    b.ToTable("mpi_potential_matches", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.ClientRegistry.RegistryRecordRow", b =>
+                {
+                    b.Property<string>("SourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_id");
+
+                    b.Property<string>("Fields")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fields");
+
+                    b.Property<string>("GoldenId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("golden_id");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("method");
+
+                    b.Property<string>("RuleVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_version");
+
+                    b.Property<double?>("Score")
+                        .HasColumnType("REAL")
+                        .HasColumnName("score");
+
+                    b.Property<string>("Systems")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("systems");
+
+                    b.HasKey("SourceId");
+
+                    b.HasIndex("GoldenId")
+                        .HasDatabaseName("ix_mpi_records_golden");
+
+                    b.ToTable("mpi_records", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
                 {
                     b.Property<long>("RowId")

@@ -1,0 +1,75 @@
+using System.Globalization;
+using FhirMh.FhirServer.ClientRegistry;
+using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Storage;
+using FhirMh.Registries.Matching;
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Operations.EstimateWeights;
+
+/// <summary>
+/// <c>POST Patient/$estimate-weights</c>, an operation of this server: learns the m and u
+/// probabilities of the matching rules by expectation-maximisation from the records already in the
+/// registry (every pair that shares a blocking key, as matching on write would compare them) and
+/// stores the result as the next version of <c>Binary/patient-match-rules</c>. Thresholds, fields
+/// and blocking stay as they were. New registrations use the new version at once; existing links
+/// keep the version and score they were made with.
+/// </summary>
+internal sealed class EstimateWeightsOperation(
+    FhirDbContext db,
+    ResourceStore store,
+    PatientMatchRules rules,
+    RegistryRecords records) : IFhirOperation
+{
+    public const string Name = "estimate-weights";
+
+    private const int DefaultMaxPairs = 2_000_000;
+
+    private const int MaxIterations = 500;
+
+    public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var input = OperationInput.From(request);
+        var maxPairs = input.NonNegativeInteger("maxPairs") ?? DefaultMaxPairs;
+        var current = await rules.CurrentAsync(db, cancellationToken);
+
+        var prepared = (await records.AllAsync(cancellationToken))
+            .ToDictionary(r => r.SourceId, r => current.Matcher.Prepare(RegistryRecords.RecordOf(r.SourceId, r.Fields)), StringComparer.Ordinal);
+        var pairs = await records.CandidatePairsAsync(current.Rules.BlockSizeCap, maxPairs, cancellationToken);
+        var vectors = pairs
+            .Where(p => prepared.ContainsKey(p.LeftId) && prepared.ContainsKey(p.RightId))
+            .Select(p => current.Matcher.Compare(prepared[p.LeftId], prepared[p.RightId]))
+            .ToList();
+        if (vectors.Count == 0)
+        {
+            throw Rest.FhirException.Of(
+                StatusCodes.Status422UnprocessableEntity,
+                OperationOutcome.IssueType.Incomplete,
+                "The registry holds no pair of records that share a blocking key: register people first, then estimate the weights.");
+        }
+
+        var estimate = WeightEstimation.Estimate(current.Rules, vectors, MaxIterations, 1e-6);
+        var learned = estimate.Rules.WithVersion(NextVersion(current.Version));
+        var json = learned.ToJson();
+
+        var written = await store.UpdateAsync(PatientMatchRules.ToBinary(json), Preconditions.None, "PUT", cancellationToken);
+        rules.Forget();
+
+        var result = new Parameters();
+        result.Add("rules", new ResourceReference(written.Version!.VersionPath));
+        result.Add("version", new FhirString(learned.Version));
+        result.Add("records", new Integer(prepared.Count));
+        result.Add("pairs", new Integer(vectors.Count));
+        result.Add("iterations", new Integer(estimate.Iterations));
+        result.Add("converged", new FhirBoolean(estimate.Converged));
+        result.Add("matchProportion", new FhirDecimal((decimal)Math.Round(estimate.MatchProportion, 6)));
+        result.Add("json", new FhirString(json));
+        return FhirResponse.Of(StatusCodes.Status200OK, result);
+    }
+
+    /// <summary>"3" becomes "4"; a version that is not a number gets ".1" appended ("2024-a" becomes "2024-a.1").</summary>
+    private static string NextVersion(string version) =>
+        int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+            ? (number + 1).ToString(CultureInfo.InvariantCulture)
+            : version + ".1";
+}

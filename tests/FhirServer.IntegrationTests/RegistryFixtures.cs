@@ -1,0 +1,13 @@
+namespace FhirMh.FhirServer.IntegrationTests;
+
+/// <summary>A server on SQLite with the client registry on, as it is by default outside the tests.</summary>
+public sealed class RegistrySqliteFixture : SqliteFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" };
+}
+
+/// <summary>A server on PostgreSQL with the client registry on.</summary>
+public sealed class RegistryPostgresFixture : PostgresFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" };
+}
