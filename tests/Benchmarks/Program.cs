@@ -18,7 +18,16 @@ using Npgsql;
 var repository = BenchEnvironment.FindRepositoryRoot();
 if (args is ["registry", .. var registryArguments])
 {
-    await RegistryBenchmark.RunAsync(RegistryBenchOptions.Parse(registryArguments), repository, () => BenchEnvironment.ServerDll(repository), CancellationToken.None);
+    try
+    {
+        await RegistryBenchmark.RunAsync(RegistryBenchOptions.Parse(registryArguments), repository, () => BenchEnvironment.ServerDll(repository), CancellationToken.None);
+    }
+    catch (RegistryContractException e)
+    {
+        await Console.Error.WriteLineAsync($"registry benchmark stopped: {e.Message}");
+        Environment.ExitCode = 2;
+    }
+
     return;
 }
 
