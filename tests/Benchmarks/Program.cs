@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FhirMh.Benchmarks;
+using FhirMh.Benchmarks.Registry;
 using FhirMh.Testing;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -9,8 +10,27 @@ using Npgsql;
 // `./bench [options]`, durable creates (16 clients) and read-by-id (32 clients) with wrk;
 // `./bench search [options]`, transaction-Bundle ingest of synthetic data and the searches of issue #3;
 // `./bench validation`, validation cost per resource and start-up time (issue #4);
-// `./bench questionnaires [--seconds N]`, completed PHQ-9 submissions on PostgreSQL (issue #5).
+// `./bench questionnaires [--seconds N]`, completed PHQ-9 submissions on PostgreSQL (issue #5);
+// `./bench registry [--datasets febrl4,febrl3,febrl4-sparse,febrl3-sparse,synthetic|none] [--people 10000]
+//   [--scale 100000|0] [--seconds 15] [--clients 16] [--seed N] [--dry-run]`, the client registry: linkage
+//   accuracy (rules estimated on even person keys, measured on odd ones), then registrations/s and $match
+//   latency with --scale golden records; --dry-run only parses and maps the datasets (RegistryBenchmark).
 var repository = BenchEnvironment.FindRepositoryRoot();
+if (args is ["registry", .. var registryArguments])
+{
+    try
+    {
+        await RegistryBenchmark.RunAsync(RegistryBenchOptions.Parse(registryArguments), repository, () => BenchEnvironment.ServerDll(repository), CancellationToken.None);
+    }
+    catch (RegistryContractException e)
+    {
+        await Console.Error.WriteLineAsync($"registry benchmark stopped: {e.Message}");
+        Environment.ExitCode = 2;
+    }
+
+    return;
+}
+
 var serverDll = BenchEnvironment.ServerDll(repository);
 if (args is ["questionnaires", .. var questionnaireArguments])
 {

@@ -57,7 +57,8 @@ internal static partial class Wrk
         var non2xx = Non2xx().Match(output) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
         var errors = SocketErrors().Match(output) is { Success: true } s ? s.Value.Trim() : null;
         double? p95 = P95Microseconds().Match(output) is { Success: true } p ? double.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture) / 1000 : null;
-        return new WrkResult(rps, requests, Percentile(output, "50%"), Percentile(output, "99%"), non2xx, errors, p95);
+        var hasWrapped = Wrapped().IsMatch(output);
+        return new WrkResult(rps, requests, Percentile(output, "50%"), Percentile(output, "99%"), non2xx, errors, p95, hasWrapped);
     }
 
     private static double Percentile(string output, string label)
@@ -83,6 +84,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"^p95_us: ([\d.]+)", RegexOptions.Multiline)]
     private static partial Regex P95Microseconds();
+
+    [GeneratedRegex(@"^wrapped: 1", RegexOptions.Multiline)]
+    private static partial Regex Wrapped();
 
     [GeneratedRegex(@"Socket errors:.*")]
     private static partial Regex SocketErrors();
