@@ -122,8 +122,10 @@ internal sealed class IndexRowSink(string resourceType, SearchParameterDefinitio
                 AddToken(identifier.System, identifier.Value, identifier.Type?.Text);
                 break;
             case ContactPoint contact:
-                // search.html#token: a ContactPoint matches on its value; the system is the use-neutral kind.
-                AddToken(null, contact.Value, null);
+                // The kind of contact point (phone, email, ...) is the token's system, so that
+                // telecom=phone|555-0100 matches only a phone and telecom=555-0100 any kind
+                // (search.html#token; IHE PDQm ITI-78 telecom).
+                AddToken(contact.SystemElement?.JsonValue as string, contact.Value, null);
                 break;
             case PrimitiveType { JsonValue: bool b }:
                 AddToken(null, b ? "true" : "false", null);

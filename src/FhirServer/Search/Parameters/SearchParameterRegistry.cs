@@ -10,18 +10,38 @@ using Hl7.FhirPath.Expressions;
 namespace FhirMh.FhirServer.Search.Parameters;
 
 /// <summary>
-/// The R4 search parameters the SDK ships (ModelInfo.SearchParameters) plus the parameters
-/// every resource has (search.html#all), per resource type. A definition's expression covers
-/// many types (<c>Patient.name | Practitioner.name</c>); only the branches of the type at hand
-/// are compiled, once, when the type is first used. The active SearchParameter resources stored
-/// in the server are added from <see cref="StoredSearchParameters"/>.
+/// The R4 search parameters the SDK ships (ModelInfo.SearchParameters), the few published
+/// outside the core specification that the server adopts (<see cref="Adopted"/>), and the
+/// parameters every resource has (search.html#all), per resource type. A definition's
+/// expression covers many types (<c>Patient.name | Practitioner.name</c>); only the branches of
+/// the type at hand are compiled, once, when the type is first used. The active SearchParameter
+/// resources stored in the server are added from <see cref="StoredSearchParameters"/>.
 /// </summary>
 internal sealed partial class SearchParameterRegistry(StoredSearchParameters stored)
 {
     private static readonly FhirPathCompiler Compiler = new(new SymbolTable().AddStandardFP().AddFhirExtensions());
 
+    /// <summary>
+    /// Search parameters of the FHIR R4 extensions (http://hl7.org/fhir/R4/patient-extensions.html)
+    /// that the server treats as its own, so they are indexed on every write from the first start
+    /// and need no SearchParameter resource or re-index job. IHE PDQm [ITI-78] requires
+    /// mothersMaidenName (https://profiles.ihe.net/ITI/PDQm/ITI-78.html#2378412-message-semantics).
+    /// </summary>
+    private static readonly SearchParamDefinition[] Adopted =
+    [
+        new()
+        {
+            Resource = "Patient",
+            Name = "mothersMaidenName",
+            Url = "http://hl7.org/fhir/SearchParameter/patient-extensions-Patient-mothersMaidenName",
+            Description = "Search based on patient's mother's maiden name",
+            Type = SearchParamType.String,
+            Expression = "Patient.extension('http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName').value",
+        },
+    ];
+
     private static readonly ILookup<string, SearchParamDefinition> ByResource =
-        ModelInfo.SearchParameters.Where(p => p.Resource is not null).ToLookup(p => p.Resource!);
+        ModelInfo.SearchParameters.Concat(Adopted).Where(p => p.Resource is not null).ToLookup(p => p.Resource!);
 
     /// <summary>search.html#all: the parameters of every resource, with the FHIRPath of their values.</summary>
     private static readonly (string Code, SearchParamType Type, string? Expression)[] Common =
