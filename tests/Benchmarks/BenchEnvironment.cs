@@ -10,6 +10,13 @@ namespace FhirMh.Benchmarks;
 /// <summary>What every workload needs around it: the repository, the machine, the ceilings and docs/benchmarks.md.</summary>
 internal static class BenchEnvironment
 {
+    /// <summary>
+    /// The settings of the benchmarks of the FHIR core (CRUD, search, questionnaires): the client
+    /// registry off, so their Patients are plain resources as in the figures recorded before it
+    /// existed. `./bench registry` measures the registry.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> CoreSettings = new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "false" };
+
     public static string Date => DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     public static string ServerDll(string repository)

@@ -19,7 +19,14 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <exception cref="InvalidOperationException">The process exited during start-up.</exception>
     /// <exception cref="TimeoutException">It was not ready (GET /readyz) within 60 s.</exception>
-    public static async Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString, CancellationToken cancellationToken)
+    public static Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString, CancellationToken cancellationToken) =>
+        StartAsync(serverDll, provider, connectionString, new Dictionary<string, string>(), cancellationToken);
+
+    /// <summary>Starts the server with <paramref name="settings"/> on top of appsettings.json, keyed as in it (<c>ClientRegistry:Enabled</c>).</summary>
+    /// <exception cref="InvalidOperationException">The process exited during start-up.</exception>
+    /// <exception cref="TimeoutException">It was not ready (GET /readyz) within 60 s.</exception>
+    public static async Task<ServerProcess> StartAsync(
+        string serverDll, string provider, string connectionString, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
     {
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
@@ -37,6 +44,11 @@ public sealed class ServerProcess : IAsyncDisposable
         start.Environment["Storage__ConnectionString"] = connectionString;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("The server did not start.");
         // The last lines the server wrote, to say why it stopped if it does.
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();

@@ -72,7 +72,7 @@ internal sealed class RegistryClient : IDisposable
     public async Task<string> EstimateWeightsAsync(CancellationToken cancellationToken)
     {
         var (status, body) = await SendAsync(
-            HttpMethod.Post, "/fhir/Patient/$estimate-weights", """{"resourceType":"Parameters"}""", TimeSpan.FromMinutes(20), cancellationToken);
+            HttpMethod.Post, "/fhir/Patient/$estimate-weights", """{"resourceType":"Parameters","parameter":[{"name":"maxPairs","valueInteger":2000000}]}""", TimeSpan.FromMinutes(20), cancellationToken);
         return status == HttpStatusCode.OK
             ? body
             : throw new RegistryContractException($"POST /fhir/Patient/$estimate-weights answered {(int)status}: {Excerpt(body)}");
