@@ -14,6 +14,9 @@ internal sealed class ClientRegistryOptions
     /// <summary>How long a process keeps the stored rules before looking for a newer version; a write of the rules in this process applies at once.</summary>
     public TimeSpan RulesRefresh { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How often the value frequencies of frequency-adjusted fields are counted again from the registry.</summary>
+    public TimeSpan FrequencyRefresh { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Which source gives a golden record's elements unless <see cref="Elements"/> says otherwise.</summary>
     public Survivorship Survivorship { get; set; } = Survivorship.MostRecent;
 

@@ -17,9 +17,9 @@ internal sealed class MatchRuleSet
 
     private readonly (string Field, CompiledExpression Path)[] _paths;
 
-    private MatchRuleSet(MatchRules rules, (string Field, CompiledExpression Path)[] paths)
+    private MatchRuleSet(RecordMatcher matcher, (string Field, CompiledExpression Path)[] paths)
     {
-        Matcher = new RecordMatcher(rules);
+        Matcher = matcher;
         _paths = paths;
     }
 
@@ -56,8 +56,11 @@ internal sealed class MatchRuleSet
             }
         }
 
-        return new MatchRuleSet(rules, paths);
+        return new MatchRuleSet(new RecordMatcher(rules), paths);
     }
+
+    /// <summary>The same rules, scoring exact agreement on frequency-adjusted fields by how common the value is.</summary>
+    public MatchRuleSet WithFrequencies(IValueFrequencies frequencies) => new(new RecordMatcher(Rules, frequencies), _paths);
 
     /// <summary>The values the rules compare, read from <paramref name="patient"/>.</summary>
     public MatchRecord Extract(string id, Patient patient)

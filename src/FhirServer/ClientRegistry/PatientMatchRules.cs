@@ -18,6 +18,7 @@ namespace FhirMh.FhirServer.ClientRegistry;
 /// </summary>
 internal sealed partial class PatientMatchRules(
     IOptions<ClientRegistryOptions> options,
+    MatchFrequencies frequencies,
     IClock clock,
     FhirSerializers serializers,
     ILogger<PatientMatchRules> logger)
@@ -31,8 +32,11 @@ internal sealed partial class PatientMatchRules(
 
     private Cached? _cached;
 
-    /// <summary>The rules in force, read from storage at most every refresh interval.</summary>
-    public async ValueTask<MatchRuleSet> CurrentAsync(FhirDbContext db, CancellationToken cancellationToken)
+    /// <summary>The rules in force (read from storage at most every refresh interval), with the latest value frequencies.</summary>
+    public async ValueTask<MatchRuleSet> CurrentAsync(FhirDbContext db, CancellationToken cancellationToken) =>
+        frequencies.Apply(await StoredOrDefaultAsync(db, cancellationToken));
+
+    private async ValueTask<MatchRuleSet> StoredOrDefaultAsync(FhirDbContext db, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         var cached = Volatile.Read(ref _cached);

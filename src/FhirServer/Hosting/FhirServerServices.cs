@@ -68,6 +68,7 @@ internal static class FhirServerServices
         services.AddScoped<WritePipeline>();
         services.Configure<ClientRegistryOptions>(configuration.GetSection(ClientRegistryOptions.SectionName));
         services.AddSingleton<RegistryTags>();
+        services.AddSingleton<MatchFrequencies>();
         services.AddSingleton<PatientMatchRules>();
         services.AddSingleton<GoldenRecordComposer>();
         services.AddScoped<RegistryRecords>();

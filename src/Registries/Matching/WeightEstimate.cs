@@ -1,6 +1,6 @@
 namespace FhirMh.Registries.Matching;
 
-/// <summary>The result of <see cref="WeightEstimation.Estimate"/>.</summary>
+/// <summary>The result of <see cref="WeightEstimation"/>.</summary>
 /// <param name="Rules">The input rules with every level's m and u replaced by the estimates; the version is
 /// unchanged, so the caller sets a new one with <see cref="MatchRules.WithVersion"/>.</param>
 /// <param name="Iterations">EM iterations run.</param>

@@ -22,7 +22,38 @@ public static class WeightEstimation
     /// <param name="tolerance">Convergence tolerance on the largest change of any probability, above 0.</param>
     /// <returns>The estimated rules and how the run went.</returns>
     /// <exception cref="ArgumentException">No pairs, a vector that does not fit the rules, or bad limits.</exception>
-    public static WeightEstimate Estimate(MatchRules rules, IReadOnlyList<ComparisonVector> pairs, int maxIterations, double tolerance)
+    public static WeightEstimate Estimate(MatchRules rules, IReadOnlyList<ComparisonVector> pairs, int maxIterations, double tolerance) =>
+        Run(rules, pairs, null, maxIterations, tolerance);
+
+    /// <summary>
+    /// Like <see cref="Estimate(MatchRules, IReadOnlyList{ComparisonVector}, int, double)"/>, but u is
+    /// not left to EM: it is the share of each level among <paramref name="randomPairs"/>, pairs of
+    /// records drawn at random, nearly all of which are non-matches. EM then only estimates m and the
+    /// match proportion. With u pinned, EM cannot settle on another split of the candidate pairs than
+    /// match versus non-match (for example "same household" versus not), which unconstrained EM on
+    /// blocked pairs is prone to.
+    /// </summary>
+    /// <param name="rules">The rules whose levels are estimated.</param>
+    /// <param name="pairs">One comparison vector per candidate pair.</param>
+    /// <param name="randomPairs">Comparison vectors of randomly drawn record pairs.</param>
+    /// <param name="maxIterations">Iteration limit, at least 1.</param>
+    /// <param name="tolerance">Convergence tolerance on the largest change of any probability, above 0.</param>
+    /// <returns>The estimated rules and how the run went.</returns>
+    /// <exception cref="ArgumentException">No pairs or random pairs, a vector that does not fit the rules, or bad limits.</exception>
+    public static WeightEstimate Estimate(
+        MatchRules rules, IReadOnlyList<ComparisonVector> pairs, IReadOnlyList<ComparisonVector> randomPairs, int maxIterations, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(randomPairs);
+        if (randomPairs.Count == 0)
+        {
+            throw new ArgumentException("At least one random pair is needed", nameof(randomPairs));
+        }
+
+        return Run(rules, pairs, randomPairs, maxIterations, tolerance);
+    }
+
+    private static WeightEstimate Run(
+        MatchRules rules, IReadOnlyList<ComparisonVector> pairs, IReadOnlyList<ComparisonVector>? randomPairs, int maxIterations, double tolerance)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(pairs);
@@ -60,6 +91,23 @@ public static class WeightEstimation
         var vectors = counts.OrderBy(c => c.Key.ToString(), StringComparer.Ordinal).ToArray();
         var m = fields.Select(f => f.Levels.Select(l => l.M).Append(f.DisagreeM).ToArray()).ToArray();
         var u = fields.Select(f => f.Levels.Select(l => l.U).Append(f.DisagreeU).ToArray()).ToArray();
+        if (randomPairs is not null)
+        {
+            for (var f = 0; f < fieldCount; f++)
+            {
+                var levelCounts = new double[u[f].Length];
+                foreach (var pair in randomPairs)
+                {
+                    if (pair.Count == fieldCount && pair[f] >= 0 && pair[f] < levelCounts.Length)
+                    {
+                        levelCounts[pair[f]]++;
+                    }
+                }
+
+                Update(u[f], levelCounts);
+            }
+        }
+
         var matcher = new RecordMatcher(rules);
         double total = pairs.Count;
         var p = Math.Clamp(
@@ -120,7 +168,10 @@ public static class WeightEstimation
                 }
 
                 change = Math.Max(change, Update(m[f], matchCounts));
-                change = Math.Max(change, Update(u[f], nonMatchCounts));
+                if (randomPairs is null)
+                {
+                    change = Math.Max(change, Update(u[f], nonMatchCounts));
+                }
             }
 
             converged = change < tolerance;

@@ -87,6 +87,38 @@ public class WeightEstimationTests
     }
 
     [Fact]
+    public void Estimate_WithRandomPairs_TakesUFromThemAndRecoversM()
+    {
+        var rules = MatchRules.Parse(StartJson);
+        var pairs = Draw(40_000, 0.2, seed: 20240602);
+
+        // Random pairs of records are non-matches but for a vanishing share: drawn from u alone.
+        var randomPairs = Draw(40_000, 0.0, seed: 20240603);
+
+        var estimate = WeightEstimation.Estimate(rules, pairs, randomPairs, maxIterations: 500, tolerance: 1e-7);
+
+        Assert.True(estimate.Converged);
+        Assert.Equal(0.2, estimate.MatchProportion, 0.03);
+        for (var f = 0; f < TrueM.Length; f++)
+        {
+            var field = estimate.Rules.Fields[f];
+            for (var k = 0; k < field.Levels.Count; k++)
+            {
+                Assert.Equal(TrueM[f][k], field.Levels[k].M, 0.03);
+                Assert.Equal(TrueU[f][k], field.Levels[k].U, 0.01);
+            }
+        }
+    }
+
+    [Fact]
+    public void Estimate_WithoutRandomPairs_Throws()
+    {
+        var rules = MatchRules.Parse(StartJson);
+
+        Assert.Throws<ArgumentException>(() => WeightEstimation.Estimate(rules, Draw(10, 0.5, seed: 1), [], 10, 1e-6));
+    }
+
+    [Fact]
     public void Estimate_SameInput_SameResult()
     {
         var rules = MatchRules.Parse(StartJson);

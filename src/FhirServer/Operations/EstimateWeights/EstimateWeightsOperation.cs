@@ -9,9 +9,10 @@ namespace FhirMh.FhirServer.Operations.EstimateWeights;
 
 /// <summary>
 /// <c>POST Patient/$estimate-weights</c>, an operation of this server: learns the m and u
-/// probabilities of the matching rules by expectation-maximisation from the records already in the
-/// registry (every pair that shares a blocking key, as matching on write would compare them) and
-/// stores the result as the next version of <c>Binary/patient-match-rules</c>. Thresholds, fields
+/// probabilities of the matching rules from the records already in the registry. u, the chance
+/// that two different people agree at a level, is measured on random pairs of records; m and the
+/// share of matches are then estimated by expectation-maximisation over every pair that shares a
+/// blocking key, as matching on write would compare them. The result is stored as the next version of <c>Binary/patient-match-rules</c>. Thresholds, fields
 /// and blocking stay as they were. New registrations use the new version at once; existing links
 /// keep the version and score they were made with.
 /// </summary>
@@ -26,6 +27,8 @@ internal sealed class EstimateWeightsOperation(
     private const int DefaultMaxPairs = 2_000_000;
 
     private const int MaxIterations = 500;
+
+    private const int RandomPairs = 200_000;
 
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -48,7 +51,17 @@ internal sealed class EstimateWeightsOperation(
                 "The registry holds no pair of records that share a blocking key: register people first, then estimate the weights.");
         }
 
-        var estimate = WeightEstimation.Estimate(current.Rules, vectors, MaxIterations, 1e-6);
+        var sample = prepared.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+        var random = new Random(sample.Count);
+        var randomVectors = new List<ComparisonVector>(RandomPairs);
+        for (var i = 0; sample.Count > 1 && i < Math.Min(RandomPairs, (long)sample.Count * (sample.Count - 1) / 2); i++)
+        {
+            var left = random.Next(sample.Count);
+            var right = random.Next(sample.Count - 1);
+            randomVectors.Add(current.Matcher.Compare(sample[left], sample[right >= left ? right + 1 : right]));
+        }
+
+        var estimate = WeightEstimation.Estimate(current.Rules, vectors, randomVectors, MaxIterations, 1e-6);
         var learned = estimate.Rules.WithVersion(NextVersion(current.Version));
         var json = learned.ToJson();
 
@@ -60,6 +73,7 @@ internal sealed class EstimateWeightsOperation(
         result.Add("version", new FhirString(learned.Version));
         result.Add("records", new Integer(prepared.Count));
         result.Add("pairs", new Integer(vectors.Count));
+        result.Add("randomPairs", new Integer(randomVectors.Count));
         result.Add("iterations", new Integer(estimate.Iterations));
         result.Add("converged", new FhirBoolean(estimate.Converged));
         result.Add("matchProportion", new FhirDecimal((decimal)Math.Round(estimate.MatchProportion, 6)));
