@@ -336,6 +336,56 @@ public abstract class ClientRegistryTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task IhePix_UnknownSourceSystem_Is400()
+    {
+        using var response = await _client.GetAsync($"/fhir/Patient/$ihe-pix?sourceIdentifier=https://nowhere.example/{Guid.NewGuid():N}|1");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var issue = await response.SingleIssueAsync();
+        Assert.Equal("code-invalid", (string?)issue["code"]);
+        Assert.Equal("sourceIdentifier", (string?)issue["expression"]![0]);
+    }
+
+    [Fact]
+    public async Task GoldenRecordGoing_TakesSourcesWaitingOnItOutOfReview()
+    {
+        var person = Person.New();
+        var first = await RegisterAsync(person.Source(ClinicA, withPhone: false, withAddress: false));
+        var second = await RegisterAsync(person.Source(ClinicB, family: Person.NewName(), withPhone: false, withAddress: false));
+        Assert.Contains(Tags + "|possible-duplicate", TagsOf(second));
+
+        using var deleted = await _client.DeleteAsync($"/fhir/Patient/{first.Id()}");
+
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.DoesNotContain(Tags + "|possible-duplicate", TagsOf(await ReadAsync($"Patient/{second.Id()}")));
+    }
+
+    [Fact]
+    public async Task ConcurrentUpdates_OfOneSource_WithoutIfMatch_AllSucceed()
+    {
+        var person = Person.New();
+        var source = await RegisterAsync(person.Source(ClinicA));
+        var updates = Enumerable.Range(0, 6).Select(i =>
+        {
+            var changed = person.Source(ClinicA, phone: $"+61 2 5550 00{i:D2}");
+            changed["id"] = source.Id();
+            return _client.PutAsync($"/fhir/Patient/{source.Id()}", Fhir.Json(changed));
+        }).ToList();
+
+        var responses = await Task.WhenAll(updates);
+
+        foreach (var response in responses)
+        {
+            using (response)
+            {
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            }
+        }
+
+        Assert.Equal("7", (string?)(await ReadAsync($"Patient/{source.Id()}"))["meta"]!["versionId"]);
+    }
+
+    [Fact]
     public async Task MatchRules_ThatAreNotUsable_Are422AtTheData()
     {
         var binary = new JsonObject

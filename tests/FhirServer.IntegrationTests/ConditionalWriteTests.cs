@@ -39,6 +39,8 @@ public abstract class ConditionalWriteTests(StorageFixture fixture)
         using var second = fixture.CreateSecondServerClient();
         var responses = await Task.WhenAll(Enumerable.Range(0, 32).Select(i => CreateIfNoneExistAsync(i % 2 == 0 ? _client : second)));
 
+        var others = responses.Where(r => r.StatusCode is not (HttpStatusCode.Created or HttpStatusCode.OK)).ToList();
+        Assert.True(others.Count == 0, string.Join("; ", await Task.WhenAll(others.Select(async r => $"{r.StatusCode}: {await r.Content.ReadAsStringAsync()}"))));
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         Assert.Equal(31, responses.Count(r => r.StatusCode == HttpStatusCode.OK));
         Assert.Single(await IdsAsync());

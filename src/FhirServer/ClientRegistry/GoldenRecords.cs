@@ -10,7 +10,7 @@ namespace FhirMh.FhirServer.ClientRegistry;
 /// created with the first source, recomputed when a source joins, changes or leaves, deleted when
 /// the last one leaves. A recomputation that changes nothing writes no new version.
 /// </summary>
-internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records, GoldenRecordComposer composer, FhirSerializers serializers)
+internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records, GoldenRecordComposer composer, RegistryTags tags, FhirSerializers serializers)
 {
     /// <param name="goldenId">The golden record to recompute.</param>
     /// <param name="written">The source just written in this transaction, used as it is rather than read back.</param>
@@ -26,7 +26,11 @@ internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records
                 await store.DeleteAsync("Patient", goldenId, Preconditions.None, cancellationToken);
             }
 
-            await records.ForgetGoldenAsync(goldenId, cancellationToken);
+            foreach (var sourceId in await records.ForgetGoldenAsync(goldenId, cancellationToken))
+            {
+                await LeaveReviewAsync(sourceId, cancellationToken);
+            }
+
             return;
         }
 
@@ -56,6 +60,22 @@ internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records
 
     public async Task<Patient?> ReadAsync(string goldenId, CancellationToken cancellationToken) =>
         await store.ReadCurrentAsync("Patient", goldenId, cancellationToken) is { IsDeleted: false, Json: { } json } ? (Patient)serializers.ParseJson(json) : null;
+
+    /// <summary>A source whose last potential match went no longer waits for review: its tag goes, in a new version.</summary>
+    private async Task LeaveReviewAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        if (await store.ReadCurrentAsync("Patient", sourceId, cancellationToken) is not { IsDeleted: false, Json: { } json })
+        {
+            return;
+        }
+
+        var source = (Patient)serializers.ParseJson(json);
+        if (tags.Has(source, RegistryTags.PossibleDuplicate))
+        {
+            tags.Set(source, RegistryTags.PossibleDuplicate, isOn: false);
+            await store.UpdateAsync(source, Preconditions.None, "PUT", cancellationToken);
+        }
+    }
 
     private static bool IsSame(Patient composed, Patient stored)
     {

@@ -78,16 +78,43 @@ internal sealed partial class PatientMatchRules(
 
     public static bool IsRules(Resource resource) => resource is Binary { Id: BinaryId };
 
+    /// <summary>The longest rule version: links record it (<see cref="RegistryRecordRow.RuleVersion"/>).</summary>
+    public const int MaxVersionLength = 64;
+
     /// <summary>Checks rules about to be stored.</summary>
     /// <exception cref="MatchRuleException">They cannot be used; the message says why.</exception>
-    public static void Check(Binary binary)
+    public static MatchRuleSet Check(Binary binary)
     {
         if (binary.ContentType != ContentType)
         {
             throw new MatchRuleException($"Binary/{BinaryId} holds JSON rules: its contentType is {ContentType}, not '{binary.ContentType}'.");
         }
 
-        _ = MatchRuleSet.Parse(JsonOf(binary));
+        var rules = MatchRuleSet.Parse(JsonOf(binary));
+        return rules.Version.Length <= MaxVersionLength
+            ? rules
+            : throw new MatchRuleException($"version is {rules.Version.Length} characters long; at most {MaxVersionLength}.");
+    }
+
+    /// <summary>
+    /// New rules for a registry that holds records must read and key records as the current ones
+    /// do: the stored values and blocking keys of every source were made by them, and records keyed
+    /// otherwise would no longer find each other. Levels, m, u, thresholds and the cap may change.
+    /// </summary>
+    /// <exception cref="MatchRuleException">A field's name, path or comparison, or a blocking pass, differs.</exception>
+    public static void CheckKeysUnchanged(MatchRuleSet current, MatchRuleSet next)
+    {
+        static string Fields(MatchRuleSet rules) => string.Join(";", rules.Rules.Fields.Select(f => $"{f.Name}|{f.Path}|{f.Comparator}|{f.SwapWith}|{f.Measure}|{f.Digits}"));
+        static string Passes(MatchRuleSet rules) => string.Join(";", rules.Rules.Blocking.Select(p => p.Name + ":" + string.Join(",", p.Keys.Select(k => $"{k.Field}/{k.Transform}/{k.Length}"))));
+        if (Fields(current) != Fields(next))
+        {
+            throw new MatchRuleException("fields differ from the rules in force (name, path or comparison): the registry's records were read with those; only levels, m, u and frequency adjustment may change while it holds records.");
+        }
+
+        if (Passes(current) != Passes(next))
+        {
+            throw new MatchRuleException("blocking differs from the rules in force: the registry's records were keyed with it; only levels, m, u, thresholds and blockSizeCap may change while it holds records.");
+        }
     }
 
     public static string JsonOf(Binary binary) => binary.Data is { } data ? Encoding.UTF8.GetString(data) : string.Empty;

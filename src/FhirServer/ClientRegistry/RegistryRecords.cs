@@ -178,9 +178,22 @@ internal sealed partial class RegistryRecords(FhirDbContext db, ILogger<Registry
             [sourceId],
             cancellationToken);
 
-    /// <summary>Potential matches naming a golden record that no longer exists go with it.</summary>
-    public Task ForgetGoldenAsync(string goldenId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlRawAsync("DELETE FROM mpi_potential_matches WHERE golden_id = {0};", [goldenId], cancellationToken);
+    /// <summary>
+    /// Potential matches naming a golden record that no longer exists go with it. Returns the
+    /// sources left with no potential match at all, whose review tag must go too.
+    /// </summary>
+    public async Task<List<string>> ForgetGoldenAsync(string goldenId, CancellationToken cancellationToken)
+    {
+        var waiting = await db.PotentialMatches.AsNoTracking().Where(p => p.GoldenId == goldenId).Select(p => p.SourceId).ToListAsync(cancellationToken);
+        if (waiting.Count == 0)
+        {
+            return [];
+        }
+
+        await db.Database.ExecuteSqlRawAsync("DELETE FROM mpi_potential_matches WHERE golden_id = {0};", [goldenId], cancellationToken);
+        var stillWaiting = await db.PotentialMatches.AsNoTracking().Where(p => waiting.Contains(p.SourceId)).Select(p => p.SourceId).Distinct().ToListAsync(cancellationToken);
+        return waiting.Except(stillWaiting).ToList();
+    }
 
     /// <summary>Staff linked the source to <paramref name="goldenId"/>: matching keeps it there, and an earlier cannot-link of the pair is void.</summary>
     public Task LinkManuallyAsync(string sourceId, string goldenId, CancellationToken cancellationToken) =>

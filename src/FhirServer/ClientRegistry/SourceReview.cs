@@ -13,6 +13,8 @@ namespace FhirMh.FhirServer.ClientRegistry;
 /// transaction, and the decision survives every later re-matching.
 /// </summary>
 internal sealed class SourceReview(
+    FhirDbContext db,
+    PatientMatchRules rules,
     ResourceStore store,
     WritePipeline pipeline,
     RegistryRecords records,
@@ -64,7 +66,14 @@ internal sealed class SourceReview(
             throw Unprocessable($"Patient/{goldenId} is not a golden record of the client registry.", "goldenRecord");
         }
 
-        return ((Patient)serializers.ParseJson(stored.Json), record);
+        // The locks a registration of this source takes, in the same order (keys, then golden
+        // records sorted), before its registry row changes: a registration of it running at the
+        // same time waits instead of deadlocking.
+        var source = (Patient)serializers.ParseJson(stored.Json);
+        var ruleSet = await rules.CurrentAsync(db, cancellationToken);
+        await records.LockAsync(ruleSet.Matcher.BlockingKeys(ruleSet.Matcher.Prepare(ruleSet.Extract(sourceId, source))), cancellationToken);
+        await records.LockGoldenAsync([record.GoldenId, goldenId], cancellationToken);
+        return (source, record);
     }
 
     private async Task<StoredVersion> WriteAsync(Patient source, CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using FhirMh.FhirServer.Questionnaires;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Validation;
+using Microsoft.EntityFrameworkCore;
 using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Interactions;
@@ -19,14 +20,18 @@ internal sealed class WritePipeline(
     ResponseWrites responses,
     PatientRegistration registration,
     PatientMatchRules matchRules,
+    FhirDbContext db,
     ResourceStore store)
 {
+    /// <summary>How often a write of its own runs again after losing a race; each round has one winner.</summary>
+    private const int MaxAttempts = 8;
+
     /// <exception cref="FhirException">422 when the resource is not valid.</exception>
     public async Task<PreparedWrite> PrepareAsync(Resource resource, CancellationToken cancellationToken)
     {
         if (resource is Binary binary && PatientMatchRules.IsRules(binary))
         {
-            CheckRules(binary);
+            await CheckRulesAsync(binary, cancellationToken);
         }
 
         var response = resource is QuestionnaireResponse answers ? await responses.PrepareAsync(answers, cancellationToken) : null;
@@ -51,7 +56,32 @@ internal sealed class WritePipeline(
             return (result, prepared.Issues);
         }
 
-        await using var transaction = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
+        if (store.IsInTransaction)
+        {
+            return await WriteYieldingAsync(prepared, isRegistered, write, written, cancellationToken);
+        }
+
+        // A write of its own, without If-Match, retries after losing a race as a plain update does
+        // (ResourceStore): the whole transaction, matching included, runs again on the new state.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var transaction = await store.BeginTransactionAsync(cancellationToken);
+                var result = await WriteYieldingAsync(prepared, isRegistered, write, written, cancellationToken);
+                await transaction.CommitAsync(cancellationToken);
+                return result;
+            }
+            catch (Exception e) when (attempt < MaxAttempts && (e is StorageConflictException || TransientConflict.Is(e)))
+            {
+                // Rolled back; the next attempt starts from what the winner left.
+            }
+        }
+    }
+
+    private async Task<(T Result, IReadOnlyList<OperationOutcome.IssueComponent> Issues)> WriteYieldingAsync<T>(
+        PreparedWrite prepared, bool isRegistered, Func<Resource, Task<T>> write, Func<T, StoredVersion?> written, CancellationToken cancellationToken)
+    {
         var pending = isRegistered ? await registration.BeforeWriteAsync((Patient)prepared.Resource, cancellationToken) : null;
         var stored = await write(prepared.Resource);
         var issues = prepared.Issues.ToList();
@@ -66,11 +96,6 @@ internal sealed class WritePipeline(
             {
                 await registration.AfterWriteAsync(pending, version, cancellationToken);
             }
-        }
-
-        if (transaction is not null)
-        {
-            await transaction.CommitAsync(cancellationToken);
         }
 
         return (stored, issues);
@@ -96,11 +121,15 @@ internal sealed class WritePipeline(
         return tombstone;
     }
 
-    private static void CheckRules(Binary binary)
+    private async Task CheckRulesAsync(Binary binary, CancellationToken cancellationToken)
     {
         try
         {
-            PatientMatchRules.Check(binary);
+            var rules = PatientMatchRules.Check(binary);
+            if (await db.RegistryRecords.AnyAsync(cancellationToken))
+            {
+                PatientMatchRules.CheckKeysUnchanged(await matchRules.CurrentAsync(db, cancellationToken), rules);
+            }
         }
         catch (MatchRuleException e)
         {

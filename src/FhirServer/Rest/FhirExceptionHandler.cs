@@ -50,6 +50,8 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
             OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, mismatch.Message, mismatch.Header)),
         StorageConflictException conflict => (StatusCodes.Status409Conflict,
             OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, conflict.Message + " Retry the request.")),
+        _ when Storage.TransientConflict.Is(exception) => (StatusCodes.Status409Conflict,
+            OperationOutcomes.Error(OperationOutcome.IssueType.Transient, "The request met another one changing the same records and was undone; nothing was written. Retry it.")),
         _ => null,
     };
 

@@ -26,6 +26,9 @@ internal sealed class EstimateWeightsOperation(
 
     private const int DefaultMaxPairs = 2_000_000;
 
+    /// <summary>The most candidate pairs one run compares: each is held in memory.</summary>
+    private const int MaxPairs = 5_000_000;
+
     private const int MaxIterations = 500;
 
     private const int RandomPairs = 200_000;
@@ -34,6 +37,15 @@ internal sealed class EstimateWeightsOperation(
     {
         var input = OperationInput.From(request);
         var maxPairs = input.NonNegativeInteger("maxPairs") ?? DefaultMaxPairs;
+        if (maxPairs is < 1 or > MaxPairs)
+        {
+            throw Rest.FhirException.BadRequest($"maxPairs must be between 1 and {MaxPairs:N0}, not {maxPairs:N0}.", "maxPairs");
+        }
+
+        // The rules are estimated from the version stored now and written only over that version,
+        // so a change made meanwhile (by staff or another run) is not silently replaced.
+        var stored = await store.ReadCurrentAsync("Binary", PatientMatchRules.BinaryId, cancellationToken);
+        rules.Forget();
         var current = await rules.CurrentAsync(db, cancellationToken);
 
         var prepared = (await records.AllAsync(cancellationToken))
@@ -65,7 +77,10 @@ internal sealed class EstimateWeightsOperation(
         var learned = estimate.Rules.WithVersion(NextVersion(current.Version));
         var json = learned.ToJson();
 
-        var written = await store.UpdateAsync(PatientMatchRules.ToBinary(json), Preconditions.None, "PUT", cancellationToken);
+        var expected = stored is { IsDeleted: false }
+            ? Preconditions.ExactlyVersion(stored.VersionId)
+            : Preconditions.NoLiveResource;
+        var written = await store.UpdateAsync(PatientMatchRules.ToBinary(json), expected, "PUT", cancellationToken);
         rules.Forget();
 
         var result = new Parameters();
@@ -81,9 +96,20 @@ internal sealed class EstimateWeightsOperation(
         return FhirResponse.Of(StatusCodes.Status200OK, result);
     }
 
-    /// <summary>"3" becomes "4"; a version that is not a number gets ".1" appended ("2024-a" becomes "2024-a.1").</summary>
-    private static string NextVersion(string version) =>
-        int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
-            ? (number + 1).ToString(CultureInfo.InvariantCulture)
-            : version + ".1";
+    /// <summary>
+    /// "3" becomes "4", "2024-a.7" becomes "2024-a.8", and another version gets ".1" ("2024-a"
+    /// becomes "2024-a.1"), so repeated runs count up instead of growing the version.
+    /// </summary>
+    private static string NextVersion(string version)
+    {
+        var dot = version.LastIndexOf('.');
+        var (stem, last) = dot < 0 ? (string.Empty, version) : (version[..(dot + 1)], version[(dot + 1)..]);
+        if (int.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number < int.MaxValue)
+        {
+            return stem + (number + 1).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var next = version + ".1";
+        return next.Length <= PatientMatchRules.MaxVersionLength ? next : "1";
+    }
 }

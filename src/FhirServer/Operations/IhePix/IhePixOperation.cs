@@ -11,8 +11,9 @@ namespace FhirMh.FhirServer.Operations.IhePix;
 /// <summary>
 /// <c>Patient/$ihe-pix</c>, IHE PIXm ITI-83 (Mobile Patient Identifier Cross-reference Query):
 /// given one system's identifier of a person, the identifiers every other linked source system
-/// holds for them, and those source Patients. An identifier nobody registered is a 404; a target
-/// system the registry does not know is a 403, as ITI-83 asks (PIXm 3.0, 2:3.83.4.1.3).
+/// holds for them, and those source Patients. A source identifier system the registry does not
+/// know is a 400, an identifier nobody registered in a known system a 404, and a target system the
+/// registry does not know a 403, as ITI-83 asks (PIXm 3.0, 2:3.83.4.1.3).
 /// </summary>
 internal sealed class IhePixOperation(
     FhirDbContext db,
@@ -34,10 +35,18 @@ internal sealed class IhePixOperation(
 
         var (system, value) = (sourceIdentifier[..separator], sourceIdentifier[(separator + 1)..]);
         var targetSystems = input.Strings("targetSystem");
+        if (!await IsKnownSystemAsync(system, cancellationToken))
+        {
+            throw FhirException.Of(
+                StatusCodes.Status400BadRequest,
+                OperationOutcome.IssueType.CodeInvalid,
+                $"The system of sourceIdentifier, '{system}', is not an identifier system of any Patient this registry holds (PIXm ITI-83: source domain not recognised).",
+                "sourceIdentifier");
+        }
+
         foreach (var target in targetSystems)
         {
-            var isKnown = await db.TokenIndex.AnyAsync(t => t.ResourceType == "Patient" && t.Param == "identifier" && t.System == target, cancellationToken);
-            if (!isKnown)
+            if (!await IsKnownSystemAsync(target, cancellationToken))
             {
                 throw FhirException.Of(
                     StatusCodes.Status403Forbidden,
@@ -85,6 +94,9 @@ internal sealed class IhePixOperation(
 
         return FhirResponse.Of(StatusCodes.Status200OK, result);
     }
+
+    private Task<bool> IsKnownSystemAsync(string system, CancellationToken cancellationToken) =>
+        db.TokenIndex.AnyAsync(t => t.ResourceType == "Patient" && t.Param == "identifier" && t.System == system, cancellationToken);
 
     private async Task<Patient?> CurrentAsync(string id, CancellationToken cancellationToken) =>
         await CurrentVersionReader.ReadAsync(db, "Patient", id, cancellationToken) is { IsDeleted: false, Json: { } json } ? (Patient)serializers.ParseJson(json) : null;
