@@ -12,14 +12,3 @@ public sealed class RegistryPostgresFixture : PostgresFixture
     protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" };
 }
 
-/// <summary>A registry server on SQLite for tests that change the matching rules.</summary>
-public sealed class RegistrySqliteRulesFixture : SqliteFixture
-{
-    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" };
-}
-
-/// <summary>A registry server on PostgreSQL for tests that change the matching rules.</summary>
-public sealed class RegistryPostgresRulesFixture : PostgresFixture
-{
-    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" };
-}

@@ -7,8 +7,8 @@ namespace FhirMh.FhirServer.IntegrationTests;
 /// <summary>
 /// The matching rules as data (issue #6): weights learned from the registry's own records with
 /// Patient/$estimate-weights and stored as the next version of Binary/patient-match-rules, and
-/// rule changes that would leave the stored records unreachable refused. A server of its own,
-/// because these tests change the rules.
+/// rule changes that would leave the stored records unreachable refused. As a class fixture, the
+/// server and database are this class's own, so the rules these tests change touch no other test.
 /// </summary>
 public abstract class RegistryRulesTests(StorageFixture fixture)
 {
@@ -143,6 +143,6 @@ public abstract class RegistryRulesTests(StorageFixture fixture)
     };
 }
 
-public sealed class SqliteRegistryRulesTests(RegistrySqliteRulesFixture fixture) : RegistryRulesTests(fixture), IClassFixture<RegistrySqliteRulesFixture>;
+public sealed class SqliteRegistryRulesTests(RegistrySqliteFixture fixture) : RegistryRulesTests(fixture), IClassFixture<RegistrySqliteFixture>;
 
-public sealed class PostgresRegistryRulesTests(RegistryPostgresRulesFixture fixture) : RegistryRulesTests(fixture), IClassFixture<RegistryPostgresRulesFixture>;
+public sealed class PostgresRegistryRulesTests(RegistryPostgresFixture fixture) : RegistryRulesTests(fixture), IClassFixture<RegistryPostgresFixture>;

@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Operations;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
@@ -43,6 +44,7 @@ internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records
             }
             else if (await store.ReadCurrentAsync("Patient", member.SourceId, cancellationToken) is { IsDeleted: false, Json: { } json } stored)
             {
+                // The version is needed too (its time), so this reads it rather than StoredResources.
                 sources.Add(new SourcePatient(member.SourceId, (Patient)serializers.ParseJson(json), stored.LastUpdated));
             }
         }
@@ -58,19 +60,14 @@ internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records
         }
     }
 
-    public async Task<Patient?> ReadAsync(string goldenId, CancellationToken cancellationToken) =>
-        await store.ReadCurrentAsync("Patient", goldenId, cancellationToken) is { IsDeleted: false, Json: { } json } ? (Patient)serializers.ParseJson(json) : null;
+    public Task<Patient?> ReadAsync(string goldenId, CancellationToken cancellationToken) =>
+        StoredResources.ReadLiveAsync<Patient>(store, serializers, goldenId, cancellationToken);
 
     /// <summary>A source whose last potential match went no longer waits for review: its tag goes, in a new version.</summary>
     private async Task LeaveReviewAsync(string sourceId, CancellationToken cancellationToken)
     {
-        if (await store.ReadCurrentAsync("Patient", sourceId, cancellationToken) is not { IsDeleted: false, Json: { } json })
-        {
-            return;
-        }
-
-        var source = (Patient)serializers.ParseJson(json);
-        if (tags.Has(source, RegistryTags.PossibleDuplicate))
+        if (await StoredResources.ReadLiveAsync<Patient>(store, serializers, sourceId, cancellationToken) is { } source &&
+            tags.Has(source, RegistryTags.PossibleDuplicate))
         {
             tags.Set(source, RegistryTags.PossibleDuplicate, isOn: false);
             await store.UpdateAsync(source, Preconditions.None, "PUT", cancellationToken);

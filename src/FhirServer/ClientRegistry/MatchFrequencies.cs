@@ -1,6 +1,4 @@
-using FhirMh.FhirServer.Storage;
 using FhirMh.Registries.Matching;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 
@@ -52,8 +50,7 @@ internal sealed partial class MatchFrequencies(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
-                var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
-                var rows = await db.RegistryRecords.AsNoTracking().Select(r => new { r.SourceId, r.Fields }).ToListAsync(CancellationToken.None);
+                var rows = await scope.ServiceProvider.GetRequiredService<RegistryRecords>().AllAsync(CancellationToken.None);
                 var table = ValueFrequencyTable.Count(rules.Matcher, rows.Select(r => rules.Matcher.Prepare(RegistryRecords.RecordOf(r.SourceId, r.Fields))));
                 Volatile.Write(ref _snapshot, new Snapshot(rules.Version, rules, rules.WithFrequencies(table), clock.GetCurrentInstant()));
             }

@@ -46,18 +46,20 @@ internal sealed class PatientRegistration(
                 "Patient.meta.tag");
         }
 
-        if (patient.Id is { } target && await records.IsGoldenAsync(target, cancellationToken))
-        {
-            throw GoldenIsMaintained(target);
-        }
-
         var ruleSet = await rules.CurrentAsync(db, cancellationToken);
         var record = ruleSet.Extract(patient.Id ?? string.Empty, patient);
         var prepared = ruleSet.Matcher.Prepare(record);
         var keys = ruleSet.Matcher.BlockingKeys(prepared);
         await records.LockAsync(keys, cancellationToken);
 
+        // Read under the locks, so a registration of the same record that ran first is seen. An
+        // id without a registry row is a new source, or a golden record.
         var current = patient.Id is { } id ? await records.FindAsync(id, cancellationToken) : null;
+        if (current is null && patient.Id is { } target && await records.IsGoldenAsync(target, cancellationToken))
+        {
+            throw GoldenIsMaintained(target);
+        }
+
         var excluded = current is null ? new HashSet<string>() : await records.CannotLinksAsync(current.SourceId, cancellationToken);
         var scored = await candidates.ScoreAsync(ruleSet, prepared, keys, excluded, cancellationToken);
 

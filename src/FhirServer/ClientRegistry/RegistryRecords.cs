@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using FhirMh.FhirServer.Storage;
@@ -37,37 +36,14 @@ internal sealed partial class RegistryRecords(FhirDbContext db, ILogger<Registry
     /// Serialises, until the transaction ends, the registrations that share a blocking key. Two
     /// records that share no key can never be each other's candidates, so registrations of the
     /// same person wait for each other (one golden record, not two) while others run in parallel.
-    /// Keys are locked in one order, so two registrations cannot deadlock. SQLite has one writer
-    /// at a time already.
+    /// Keys are locked in one order, so two registrations cannot deadlock.
     /// </summary>
-    public async Task LockAsync(IEnumerable<string> keys, CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsNpgsql())
-        {
-            return;
-        }
+    public Task LockAsync(IEnumerable<string> keys, CancellationToken cancellationToken) =>
+        TransactionLocks.TakeAsync(db, keys.Select(k => "mpi-key:" + k), cancellationToken);
 
-        var hashes = keys.Select(k => LockKey("mpi-key:" + k)).Distinct().Order().ToArray();
-        if (hashes.Length > 0)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(k) FROM unnest({hashes}) AS k", cancellationToken);
-        }
-    }
-
-    /// <summary>Serialises the recomputing of golden records, taken after the key locks and in id order.</summary>
-    public async Task LockGoldenAsync(IEnumerable<string> goldenIds, CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsNpgsql())
-        {
-            return;
-        }
-
-        var hashes = goldenIds.Select(id => LockKey("mpi-golden:" + id)).Distinct().Order().ToArray();
-        if (hashes.Length > 0)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(k) FROM unnest({hashes}) AS k", cancellationToken);
-        }
-    }
+    /// <summary>Serialises the recomputing of golden records, taken after the key locks and in one order.</summary>
+    public Task LockGoldenAsync(IEnumerable<string> goldenIds, CancellationToken cancellationToken) =>
+        TransactionLocks.TakeAsync(db, goldenIds.Select(id => "mpi-golden:" + id), cancellationToken);
 
     /// <summary>
     /// The source records sharing a blocking key with the record being matched: for each key at
@@ -216,8 +192,6 @@ internal sealed partial class RegistryRecords(FhirDbContext db, ILogger<Registry
     public static MatchRecord RecordOf(string sourceId, string fieldsJson) =>
         new(sourceId, JsonSerializer.Deserialize<Dictionary<string, List<string>>>(fieldsJson)!
             .ToDictionary(f => f.Key, f => (IReadOnlyList<string>)f.Value, StringComparer.Ordinal));
-
-    private static long LockKey(string text) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Blocking key {Key} has more than {Cap} records; matching took the first {Cap}")]
     private static partial void LogBlockOverCap(ILogger logger, string key, int cap);

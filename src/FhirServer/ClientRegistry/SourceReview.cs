@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Operations;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
@@ -53,12 +54,7 @@ internal sealed class SourceReview(
 
     private async Task<(Patient Source, RegistryRecordRow Record)> SourceAsync(string sourceId, string goldenId, CancellationToken cancellationToken)
     {
-        var stored = await store.ReadCurrentAsync("Patient", sourceId, cancellationToken) ?? throw FhirException.NotFound($"Patient/{sourceId} is not known.");
-        if (stored.IsDeleted || stored.Json is null)
-        {
-            throw FhirException.Gone($"Patient/{sourceId} was deleted.");
-        }
-
+        var source = (Patient)await StoredResources.ReadAsync(store, serializers, "Patient", sourceId, cancellationToken);
         var record = await records.FindAsync(sourceId, cancellationToken) ?? throw Unprocessable(
             $"Patient/{sourceId} is not a source record of the client registry (a golden record, or stored while matching was off).", "Patient");
         if (!await records.IsGoldenAsync(goldenId, cancellationToken))
@@ -69,7 +65,6 @@ internal sealed class SourceReview(
         // The locks a registration of this source takes, in the same order (keys, then golden
         // records sorted), before its registry row changes: a registration of it running at the
         // same time waits instead of deadlocking.
-        var source = (Patient)serializers.ParseJson(stored.Json);
         var ruleSet = await rules.CurrentAsync(db, cancellationToken);
         await records.LockAsync(ruleSet.Matcher.BlockingKeys(ruleSet.Matcher.Prepare(ruleSet.Extract(sourceId, source))), cancellationToken);
         await records.LockGoldenAsync([record.GoldenId, goldenId], cancellationToken);

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Search.Sql;
@@ -37,17 +35,11 @@ internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder
     /// PostgreSQL this is a transaction-scoped advisory lock, which holds across server processes;
     /// on SQLite the store transaction already holds the one write turn.
     /// </summary>
-    public async Task LockAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken)
-    {
-        if (!db.Database.IsNpgsql())
-        {
-            return;
-        }
-
-        var normalized = type + "?" + string.Join('&', criteria.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value));
-        var key = BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(normalized)), 0);
-        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({key})", cancellationToken);
-    }
+    public Task LockAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, CancellationToken cancellationToken) =>
+        TransactionLocks.TakeAsync(
+            db,
+            [type + "?" + string.Join('&', criteria.OrderBy(c => c.Key, StringComparer.Ordinal).ThenBy(c => c.Value, StringComparer.Ordinal).Select(c => c.Key + "=" + c.Value))],
+            cancellationToken);
 
     /// <summary>The criteria of a conditional update, patch or delete: its query without the parameters about the response.</summary>
     public static List<KeyValuePair<string, string>> Criteria(FhirRequest request) =>

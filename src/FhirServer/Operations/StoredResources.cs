@@ -5,7 +5,7 @@ using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Operations;
 
-/// <summary>The current version of a resource an instance operation works on, parsed.</summary>
+/// <summary>The current version of a stored resource, parsed: the one an instance operation works on, or one read beside a write.</summary>
 internal static class StoredResources
 {
     /// <exception cref="FhirException">404 when it never existed, 410 when it was deleted.</exception>
@@ -17,4 +17,9 @@ internal static class StoredResources
             ? serializers.ParseJson(json)
             : throw FhirException.Gone($"{type}/{id} was deleted.");
     }
+
+    /// <summary>The current version parsed, or null when it never existed or was deleted.</summary>
+    public static async Task<T?> ReadLiveAsync<T>(ResourceStore store, FhirSerializers serializers, string id, CancellationToken cancellationToken)
+        where T : Resource =>
+        await store.ReadCurrentAsync(typeof(T).Name, id, cancellationToken) is { IsDeleted: false, Json: { } json } ? (T)serializers.ParseJson(json) : null;
 }

@@ -19,6 +19,7 @@ internal sealed class IhePixOperation(
     FhirDbContext db,
     ConditionalMatches conditional,
     RegistryRecords records,
+    ResourceStore store,
     FhirSerializers serializers) : IFhirOperation
 {
     public const string Name = "ihe-pix";
@@ -72,7 +73,7 @@ internal sealed class IhePixOperation(
 
         foreach (var memberId in members)
         {
-            if (await CurrentAsync(memberId, cancellationToken) is not { } member)
+            if (await StoredResources.ReadLiveAsync<Patient>(store, serializers, memberId, cancellationToken) is not { } member)
             {
                 continue;
             }
@@ -97,7 +98,4 @@ internal sealed class IhePixOperation(
 
     private Task<bool> IsKnownSystemAsync(string system, CancellationToken cancellationToken) =>
         db.TokenIndex.AnyAsync(t => t.ResourceType == "Patient" && t.Param == "identifier" && t.System == system, cancellationToken);
-
-    private async Task<Patient?> CurrentAsync(string id, CancellationToken cancellationToken) =>
-        await CurrentVersionReader.ReadAsync(db, "Patient", id, cancellationToken) is { IsDeleted: false, Json: { } json } ? (Patient)serializers.ParseJson(json) : null;
 }
