@@ -6,7 +6,7 @@ namespace FhirMh.FhirServer.IntegrationTests;
 
 /// <summary>
 /// IHE mCSD Find Matching Care Services [ITI-90] (https://profiles.ihe.net/ITI/mCSD/ITI-90.html):
-/// every search parameter the Directory supports on Organization, Location,
+/// every search parameter and include the Directory supports on Organization, Location,
 /// Practitioner, PractitionerRole, HealthcareService, Endpoint and OrganizationAffiliation, each
 /// matched as its R4 SearchParameter definition and search.html say. Location <c>near</c> is in
 /// <see cref="DirectorySearchTests"/>. Every test tags what it creates, searches under its tag with
@@ -297,6 +297,53 @@ public abstract class Iti90SearchTests(StorageFixture fixture)
         await CreateAsync("OrganizationAffiliation", Minimal("OrganizationAffiliation"));
 
         Assert.Equal(isMatch ? [id] : [], await IdsAsync($"OrganizationAffiliation?{Tag}&date={value}"));
+    }
+
+    [Fact]
+    public async Task Organization_IncludeEndpoint_AddsTheEndpointsOfTheMatchesOnly()
+    {
+        var first = await CreateAsync("Endpoint", Minimal("Endpoint"));
+        var second = await CreateAsync("Endpoint", Minimal("Endpoint"));
+        var other = await CreateAsync("Endpoint", Minimal("Endpoint"));
+        var endpoints = new JsonArray(new JsonObject { ["reference"] = $"Endpoint/{first}" }, new JsonObject { ["reference"] = $"Endpoint/{second}" });
+        var organization = await CreateAsync("Organization", With(Minimal("Organization"), "endpoint", endpoints));
+        await CreateAsync("Organization", With(Minimal("Organization"), "endpoint", Reference($"Endpoint/{other}", isList: true)));
+
+        var bundle = await SearchAsync($"Organization?_id={organization}&_include=Organization:endpoint");
+
+        Assert.Equal([organization], Ids(bundle, "match"));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), Ids(bundle, "include").Order(StringComparer.Ordinal));
+        Assert.Empty(Ids(await SearchAsync($"Organization?_id={organization}"), "include"));
+    }
+
+    [Fact]
+    public async Task Organization_RevincludeLocation_AddsTheLocationsItManages()
+    {
+        var organization = await CreateAsync("Organization", Minimal("Organization"));
+        var otherOrganization = await CreateAsync("Organization", Minimal("Organization"));
+        var first = await CreateAsync("Location", With(Minimal("Location"), "managingOrganization", Reference($"Organization/{organization}", isList: false)));
+        var second = await CreateAsync("Location", With(Minimal("Location"), "managingOrganization", Reference($"Organization/{organization}", isList: false)));
+        await CreateAsync("Location", With(Minimal("Location"), "managingOrganization", Reference($"Organization/{otherOrganization}", isList: false)));
+
+        var bundle = await SearchAsync($"Organization?_id={organization}&_revinclude=Location:organization");
+
+        Assert.Equal([organization], Ids(bundle, "match"));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), Ids(bundle, "include").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task PractitionerRole_IncludePractitioner_AddsEachMatchsPractitionerOnce()
+    {
+        var practitioner = await CreateAsync("Practitioner", Minimal("Practitioner"));
+        var otherPractitioner = await CreateAsync("Practitioner", Minimal("Practitioner"));
+        var role = await CreateAsync("PractitionerRole", With(Minimal("PractitionerRole"), "practitioner", Reference($"Practitioner/{practitioner}", isList: false)));
+        var secondRole = await CreateAsync("PractitionerRole", With(Minimal("PractitionerRole"), "practitioner", Reference($"Practitioner/{practitioner}", isList: false)));
+        await CreateAsync("PractitionerRole", With(Minimal("PractitionerRole"), "practitioner", Reference($"Practitioner/{otherPractitioner}", isList: false)));
+
+        var bundle = await SearchAsync($"PractitionerRole?_id={role},{secondRole}&_include=PractitionerRole:practitioner");
+
+        Assert.Equal([role, secondRole], Ids(bundle, "match"));
+        Assert.Equal([practitioner], Ids(bundle, "include"));
     }
 
     private string Fill(string template) =>
