@@ -106,6 +106,7 @@ internal static class FhirServerServices
         services.AddSingleton<WriteValidation>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<VersionRows>();
+        services.AddSingleton<WriteLock>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();
         services.AddScoped<ReadInteraction>();
