@@ -35,7 +35,10 @@ internal static class FhirServerServices
         var services = builder.Services;
         var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
-        services.Configure<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
+        services.AddOptions<HistoryOptions>()
+            .Bind(configuration.GetSection(HistoryOptions.SectionName))
+            .Validate(o => o.HorizonLag >= TimeSpan.Zero, "History:HorizonLag cannot be negative: a horizon ahead of the clock would hide versions still being written.")
+            .ValidateOnStart();
         services.Configure<SearchOptions>(configuration.GetSection(SearchOptions.SectionName));
         services.Configure<StoredParameterOptions>(configuration.GetSection(StoredParameterOptions.SectionName));
         services.Configure<ReindexOptions>(configuration.GetSection(ReindexOptions.SectionName));
