@@ -36,7 +36,10 @@ internal static class FhirServerServices
         var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
         services.Configure<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
-        services.Configure<SearchOptions>(configuration.GetSection(SearchOptions.SectionName));
+        services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.SectionName))
+            .Validate(o => DateTimeZoneProviders.Tzdb.GetZoneOrNull(o.TimeZone) is not null, "Search:TimeZone must be an IANA time zone, e.g. Europe/Paris.")
+            .Validate(o => o.NearDefaultDistance > 0, "Search:NearDefaultDistance must be a number of kilometres greater than zero.")
+            .ValidateOnStart();
         services.Configure<StoredParameterOptions>(configuration.GetSection(StoredParameterOptions.SectionName));
         services.Configure<ReindexOptions>(configuration.GetSection(ReindexOptions.SectionName));
         services.Configure<ValidationOptions>(configuration.GetSection(ValidationOptions.SectionName));

@@ -73,7 +73,8 @@ internal sealed class SearchInteraction(
             bundle.Total = await matches.CountAsync(cancellationToken);
         }
 
-        var entries = rows.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Match)).ToList();
+        var distances = await DistancesAsync(search, rows, cancellationToken);
+        var entries = rows.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Match) with { Distance = distances.GetValueOrDefault(row.RowId) }).ToList();
         var included = await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken);
         entries.AddRange(included.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
 
@@ -122,6 +123,25 @@ internal sealed class SearchInteraction(
         }
 
         return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, entries) };
+    }
+
+    /// <summary>For a search in distance order (<c>near</c>): each match's distance from the point, in kilometres, to the metre.</summary>
+    private async Task<Dictionary<long, double?>> DistancesAsync(ParsedSearch search, List<MatchedRow> rows, CancellationToken cancellationToken)
+    {
+        if (search.Sort is not [{ Near: { } near } key] || rows.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = rows.Select(r => r.RowId).ToList();
+        var code = key.Parameter.Code;
+        var positions = await db.PositionIndex.Where(x => ids.Contains(x.RowId) && x.Param == code).Select(x => new { x.RowId, x.X, x.Y, x.Z }).ToListAsync(cancellationToken);
+        var (x0, y0, z0) = Geo.UnitVector(near.Latitude, near.Longitude);
+        return positions
+            .GroupBy(p => p.RowId)
+            .ToDictionary(
+                g => g.Key,
+                g => (double?)Math.Round(g.Min(p => Geo.Kilometres(((p.X - x0) * (p.X - x0)) + ((p.Y - y0) * (p.Y - y0)) + ((p.Z - z0) * (p.Z - z0)))), 3));
     }
 
     private static List<string> TypesOf(FhirRequest request) =>

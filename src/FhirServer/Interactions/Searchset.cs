@@ -12,6 +12,12 @@ internal sealed record Searchset(Bundle Shell, IReadOnlyList<SearchsetEntry> Ent
 /// <summary>One match or include of a <see cref="Searchset"/>.</summary>
 internal sealed record SearchsetEntry(string FullUrl, string Json, Bundle.SearchEntryMode Mode)
 {
+    /// <summary>
+    /// Kilometres from the point of a <c>near</c> search, reported with the location-distance
+    /// extension on <c>entry.search</c> (search.html#special).
+    /// </summary>
+    public double? Distance { get; init; }
+
     public static SearchsetEntry Of(string baseUrl, Search.MatchedRow row, Bundle.SearchEntryMode mode) =>
         new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
 }

@@ -56,7 +56,7 @@ internal static class SearchsetWriter
                     serializers.WriteJson(writer, serializers.ParseJson(entry.Json), filter);
                 }
 
-                WriteMode(writer, entry.Mode);
+                WriteSearch(writer, entry.Mode, entry.Distance);
                 writer.WriteEndObject();
             }
 
@@ -65,7 +65,7 @@ internal static class SearchsetWriter
                 writer.WriteStartObject();
                 writer.WritePropertyName("resource");
                 serializers.WriteJson(writer, outcome.Resource!, null);
-                WriteMode(writer, Bundle.SearchEntryMode.Outcome);
+                WriteSearch(writer, Bundle.SearchEntryMode.Outcome, distance: null);
                 writer.WriteEndObject();
             }
 
@@ -93,16 +93,39 @@ internal static class SearchsetWriter
                 resource = serializers.ParseJson(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             }
 
-            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = entry.FullUrl, Resource = resource, Search = new Bundle.SearchComponent { Mode = entry.Mode } });
+            var search = new Bundle.SearchComponent { Mode = entry.Mode };
+            if (entry.Distance is { } km)
+            {
+                search.Extension.Add(new Extension(LocationDistance, new Distance { Value = (decimal)km, Unit = "km", System = "http://unitsofmeasure.org", Code = "km" }));
+            }
+
+            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = entry.FullUrl, Resource = resource, Search = search });
         }
 
         bundle.Entry.AddRange(searchset.Shell.Entry);
         return bundle;
     }
 
-    private static void WriteMode(Utf8JsonWriter writer, Bundle.SearchEntryMode mode)
+    private const string LocationDistance = "http://hl7.org/fhir/StructureDefinition/location-distance";
+
+    private static void WriteSearch(Utf8JsonWriter writer, Bundle.SearchEntryMode mode, double? distance)
     {
         writer.WriteStartObject("search");
+        if (distance is { } km)
+        {
+            writer.WriteStartArray("extension");
+            writer.WriteStartObject();
+            writer.WriteString("url", LocationDistance);
+            writer.WriteStartObject("valueDistance");
+            writer.WriteNumber("value", km);
+            writer.WriteString("unit", "km");
+            writer.WriteString("system", "http://unitsofmeasure.org");
+            writer.WriteString("code", "km");
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+        }
+
         writer.WriteString("mode", mode switch
         {
             Bundle.SearchEntryMode.Match => "match",

@@ -1,3 +1,5 @@
+using NodaTime;
+
 namespace FhirMh.FhirServer.Search;
 
 /// <summary>Search settings (section <c>Search</c> of the configuration).</summary>
@@ -16,6 +18,21 @@ internal sealed class SearchOptions
 
     /// <summary>How many rounds <c>:iterate</c> follows.</summary>
     public int MaxIterations { get; set; } = 4;
+
+    /// <summary>
+    /// The IANA time zone of the directory's opening hours: availableTime holds wall-clock times
+    /// without a zone, and <c>open-at</c> reads its value in this zone.
+    /// </summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>The radius of a <c>near</c> search that gives no distance, in kilometres.</summary>
+    public double NearDefaultDistance { get; set; } = 25;
+
+    /// <summary>The time zone named by <see cref="TimeZone"/>.</summary>
+    /// <exception cref="InvalidOperationException">The name is not in the IANA time zone database.</exception>
+    public DateTimeZone Zone() =>
+        DateTimeZoneProviders.Tzdb.GetZoneOrNull(TimeZone)
+        ?? throw new InvalidOperationException($"Search:TimeZone '{TimeZone}' is not an IANA time zone (e.g. Europe/Paris, America/Toronto).");
 
     /// <summary>Whether a conditional delete may delete several matches (http.html#cdelete); otherwise several matches are a 412.</summary>
     public bool AllowMultipleConditionalDelete { get; set; }

@@ -30,6 +30,10 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<CompositeIndexRow> CompositeIndex => Set<CompositeIndexRow>();
 
+    public DbSet<PositionIndexRow> PositionIndex => Set<PositionIndexRow>();
+
+    public DbSet<ScheduleIndexRow> ScheduleIndex => Set<ScheduleIndexRow>();
+
     public DbSet<SearchParameterState> SearchParameterStates => Set<SearchParameterState>();
 
     public DbSet<ReindexJob> ReindexJobs => Set<ReindexJob>();

@@ -9,12 +9,12 @@ internal static class SearchIndexModel
     public static readonly Type[] RowTypes =
     [
         typeof(StringIndexRow), typeof(TokenIndexRow), typeof(DateIndexRow), typeof(NumberIndexRow),
-        typeof(QuantityIndexRow), typeof(ReferenceIndexRow), typeof(UriIndexRow), typeof(CompositeIndexRow),
+        typeof(QuantityIndexRow), typeof(ReferenceIndexRow), typeof(UriIndexRow), typeof(CompositeIndexRow), typeof(PositionIndexRow), typeof(ScheduleIndexRow),
     ];
 
     /// <summary>The table of each row type, also used by the raw delete of a superseded version's rows.</summary>
     public static readonly IReadOnlyList<string> Tables =
-        ["ix_string", "ix_token", "ix_date", "ix_number", "ix_quantity", "ix_reference", "ix_uri", "ix_composite"];
+        ["ix_string", "ix_token", "ix_date", "ix_number", "ix_quantity", "ix_reference", "ix_uri", "ix_composite", "ix_position", "ix_schedule"];
 
     public static void Configure(ModelBuilder modelBuilder)
     {
@@ -79,6 +79,24 @@ internal static class SearchIndexModel
         composites.Property(r => r.SecondEnd).HasColumnName("second_end");
         composites.Property(r => r.SecondText).HasColumnName("second_text");
         composites.HasIndex(r => new { r.ResourceType, r.Param, r.FirstCode, r.FirstSystem }).HasDatabaseName("ix_composite_first");
+
+        // near narrows on latitude first: a radius is at most a band of latitudes wide.
+        var positions = Table<PositionIndexRow>(modelBuilder, "ix_position");
+        positions.Property(r => r.Latitude).HasColumnName("latitude");
+        positions.Property(r => r.Longitude).HasColumnName("longitude");
+        positions.Property(r => r.X).HasColumnName("x");
+        positions.Property(r => r.Y).HasColumnName("y");
+        positions.Property(r => r.Z).HasColumnName("z");
+        positions.HasIndex(r => new { r.ResourceType, r.Param, r.Latitude }).HasDatabaseName("ix_position_latitude");
+
+        var schedules = Table<ScheduleIndexRow>(modelBuilder, "ix_schedule");
+        schedules.Property(r => r.Kind).HasColumnName("kind");
+        schedules.Property(r => r.Day).HasColumnName("day");
+        schedules.Property(r => r.StartMinute).HasColumnName("start_minute");
+        schedules.Property(r => r.EndMinute).HasColumnName("end_minute");
+        schedules.Property(r => r.From).HasColumnName("from");
+        schedules.Property(r => r.To).HasColumnName("to");
+        schedules.HasIndex(r => new { r.ResourceType, r.Param, r.Kind, r.Day, r.StartMinute }).HasDatabaseName("ix_schedule_hours");
     }
 
     private static EntityTypeBuilder<T> Table<T>(ModelBuilder modelBuilder, string table)

@@ -21,6 +21,12 @@ internal sealed class SearchIndexer(SearchParameterRegistry parameters)
         var context = new FhirEvaluationContext();
         foreach (var definition in definitions)
         {
+            if (definition.Special != SpecialSearch.None)
+            {
+                SpecialIndexing.Add(resource, definition, rows);
+                continue;
+            }
+
             if (definition.Paths.Count == 0)
             {
                 continue;

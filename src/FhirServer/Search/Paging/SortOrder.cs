@@ -164,6 +164,17 @@ internal sealed class SortOrder
     {
         var code = key.Parameter.Code;
         var descending = key.IsDescending;
+        if (key.Near is { } near)
+        {
+            // The squared chord grows with the distance along the surface (Geo), so it orders alike.
+            var positions = db.PositionIndex.OfParameter(type, code);
+            var (x0, y0, z0) = Geo.UnitVector(near.Latitude, near.Longitude);
+            return (Expression<Func<ResourceRow, double?>>)(r => positions.Where(x => x.RowId == r.RowId)
+                .Select(x => (double?)(((x.X - x0) * (x.X - x0)) + ((x.Y - y0) * (x.Y - y0)) + ((x.Z - z0) * (x.Z - z0))))
+                .OrderBy(d => d)
+                .FirstOrDefault());
+        }
+
         Expression<Func<ResourceRow, string?>> text;
         switch (key.Parameter.Type)
         {

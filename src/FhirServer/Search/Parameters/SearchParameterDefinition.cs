@@ -17,6 +17,9 @@ internal sealed record SearchParameterDefinition(
     /// <summary>True for <c>_id</c> and <c>_lastUpdated</c>, which are columns of the resources table, not index rows.</summary>
     public bool IsResourceColumn => Code is "_id" or "_lastUpdated";
 
-    /// <summary>True when values are indexed on write (composite and special parameters are not).</summary>
-    public bool IsIndexed => Paths.Count > 0 || IsResourceColumn;
+    /// <summary>The special parameters the server indexes with code of its own; <see cref="SpecialSearch.None"/> for the others.</summary>
+    public SpecialSearch Special { get; init; }
+
+    /// <summary>True when values are indexed on write (composite parameters without supported components and other special parameters are not).</summary>
+    public bool IsIndexed => Paths.Count > 0 || IsResourceColumn || Special != SpecialSearch.None;
 }

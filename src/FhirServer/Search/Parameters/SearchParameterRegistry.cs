@@ -38,7 +38,36 @@ internal sealed partial class SearchParameterRegistry(StoredSearchParameters sto
             Type = SearchParamType.String,
             Expression = "Patient.extension('http://hl7.org/fhir/StructureDefinition/patient-mothersMaidenName').value",
         },
+
+        // A referrer looks for a service in the client's language; R4 defines no parameter on
+        // HealthcareService.communication, which is where the language is.
+        new()
+        {
+            Resource = "HealthcareService",
+            Name = "communication",
+            Url = ProjectParameters + "HealthcareService-communication",
+            Description = "A language the service is provided in",
+            Type = SearchParamType.Token,
+            Expression = "HealthcareService.communication",
+        },
+        Schedule("HealthcareService", "open-at", "Open at a wall-clock time (availableTime), outside notAvailable"),
+        Schedule("PractitionerRole", "open-at", "Open at a wall-clock time (availableTime), within period and outside notAvailable"),
+        Schedule("HealthcareService", "in-effect", "Not in a notAvailable period at the given date or time"),
+        Schedule("PractitionerRole", "in-effect", "Within period (when it has one) and not in a notAvailable period at the given date or time"),
     ];
+
+    /// <summary>The canonical base of the parameters the server defines itself.</summary>
+    private const string ProjectParameters = "https://fhirmh.org/fhir/SearchParameter/";
+
+    /// <summary>The special parameters, by canonical URL, that have an index of their own.</summary>
+    private static readonly FrozenDictionary<string, SpecialSearch> SpecialByUrl = new Dictionary<string, SpecialSearch>
+    {
+        ["http://hl7.org/fhir/SearchParameter/Location-near"] = SpecialSearch.Near,
+        [ProjectParameters + "HealthcareService-open-at"] = SpecialSearch.OpenAt,
+        [ProjectParameters + "PractitionerRole-open-at"] = SpecialSearch.OpenAt,
+        [ProjectParameters + "HealthcareService-in-effect"] = SpecialSearch.InEffect,
+        [ProjectParameters + "PractitionerRole-in-effect"] = SpecialSearch.InEffect,
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly ILookup<string, SearchParamDefinition> ByResource =
         ModelInfo.SearchParameters.Concat(Adopted).Where(p => p.Resource is not null).ToLookup(p => p.Resource!);
@@ -107,11 +136,21 @@ internal sealed partial class SearchParameterRegistry(StoredSearchParameters sto
                 paths)
             {
                 Components = components,
+                Special = parameter.Type == SearchParamType.Special ? SpecialByUrl.GetValueOrDefault(parameter.Url ?? string.Empty) : SpecialSearch.None,
             };
         }
 
         return definitions.ToFrozenDictionary(StringComparer.Ordinal);
     }
+
+    private static SearchParamDefinition Schedule(string resource, string code, string description) => new()
+    {
+        Resource = resource,
+        Name = code,
+        Url = $"{ProjectParameters}{resource}-{code}",
+        Description = description,
+        Type = SearchParamType.Special,
+    };
 
     /// <summary>
     /// The components of a composite whose first component is a token and whose second is a

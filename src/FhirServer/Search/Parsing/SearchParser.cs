@@ -97,6 +97,14 @@ internal sealed class SearchParser(SearchParameterRegistry registry, IOptions<Se
             }
         }
 
+        // Locations found by near come nearest first unless the client sorts otherwise (R4
+        // Location-near: "the results should be sorted by distance"), by the first point given.
+        if (sort.Count == 0 && resourceTypes.Count == 1 &&
+            criteria.OfType<ValueCriterion>().FirstOrDefault(c => c.Parameter.Special == SpecialSearch.Near) is { } near)
+        {
+            sort.Add(new SortKey(near.Parameter, IsDescending: false) { Near = NearValue.Parse(near.Values[0], near.Parameter.Code, options.Value.NearDefaultDistance) });
+        }
+
         return new ParsedSearch(resourceTypes, criteria, sort, count, total, includes, revIncludes, page, applied, ignored);
     }
 
@@ -221,7 +229,7 @@ internal sealed class SearchParser(SearchParameterRegistry registry, IOptions<Se
 
     private static void CheckModifier(SearchParameterDefinition parameter, string? modifier, string key)
     {
-        if (modifier is null or "missing")
+        if (modifier is null || (modifier == "missing" && parameter.Special == SpecialSearch.None))
         {
             return;
         }

@@ -15,6 +15,21 @@ internal static class SearchValueCheck
             return;
         }
 
+        switch (parameter.Special)
+        {
+            case SpecialSearch.Near:
+                _ = NearValue.Parse(value, key, defaultKilometres: 1);
+                return;
+            case SpecialSearch.OpenAt:
+                _ = WallClockValue.Parse(value, key, NodaTime.DateTimeZone.Utc);
+                return;
+            case SpecialSearch.InEffect:
+                _ = Date(value, key);
+                return;
+            default:
+                break;
+        }
+
         switch (parameter.Type)
         {
             case SearchParamType.Date:

@@ -1,8 +1,10 @@
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Parameters;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
+using Microsoft.Extensions.Options;
 using NodaTime;
 using Expr = System.Linq.Expressions.Expression<System.Func<FhirMh.FhirServer.Storage.ResourceRow, bool>>;
 
@@ -13,7 +15,7 @@ namespace FhirMh.FhirServer.Search.Sql;
 /// EXISTS sub-query over an index table (ARCHITECTURE.md, Search), so SQLite and PostgreSQL
 /// share the builder. Value semantics follow search.html#ptypes and search.html#prefix.
 /// </summary>
-internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSets tokenSets)
+internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSets tokenSets, IOptions<SearchOptions> options)
 {
     private Dictionary<SearchValue, TokenSet> _tokenSets = [];
 
@@ -106,6 +108,11 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
             return LastUpdatedPredicate(criterion);
         }
 
+        if (parameter.Special != SpecialSearch.None)
+        {
+            return PredicateComposer.Or(criterion.Values.Select(v => SpecialPredicate(type, parameter, v)).ToList());
+        }
+
         if (criterion.Modifier == "missing")
         {
             var isMissing = criterion.Values[0].Text == "true";
@@ -148,6 +155,32 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
                 return Exists(db.CompositeIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.CompositeValue(criterion, v, key, now)).ToList())));
             default:
                 throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key);
+        }
+    }
+
+    private Expr SpecialPredicate(string? type, SearchParameterDefinition parameter, SearchValue value)
+    {
+        var key = parameter.Code;
+        switch (parameter.Special)
+        {
+            case SpecialSearch.Near:
+                var near = NearValue.Parse(value, key, options.Value.NearDefaultDistance);
+                return Exists(db.PositionIndex.OfParameter(type, key).Where(SpecialPredicates.Near(near)));
+            case SpecialSearch.OpenAt:
+                // Open then: hours that day cover the minute, and nothing rules that instant out.
+                var at = WallClockValue.Parse(value, key, options.Value.Zone());
+                var instant = at.ToInstant();
+                var moment = new FhirDateRange(instant, instant + NodaTime.Duration.FromTicks(1));
+                var schedule = db.ScheduleIndex.OfParameter(type, key);
+                return PredicateComposer.And([
+                    Exists(schedule.Where(SpecialPredicates.OpenAt(at))),
+                    PredicateComposer.Not(Exists(schedule.Where(SpecialPredicates.NotInEffect(moment)))),
+                ]);
+            case SpecialSearch.InEffect:
+                var range = SearchValueCheck.Date(value, key);
+                return PredicateComposer.Not(Exists(db.ScheduleIndex.OfParameter(type, key).Where(SpecialPredicates.NotInEffect(range))));
+            default:
+                throw FhirException.BadRequest($"The special parameter '{key}' is not supported.", key);
         }
     }
 

@@ -280,6 +280,55 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.ToTable("ix_number", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.PositionIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("double precision")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<double>("X")
+                        .HasColumnType("double precision")
+                        .HasColumnName("x");
+
+                    b.Property<double>("Y")
+                        .HasColumnType("double precision")
+                        .HasColumnName("y");
+
+                    b.Property<double>("Z")
+                        .HasColumnType("double precision")
+                        .HasColumnName("z");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Latitude")
+                        .HasDatabaseName("ix_position_latitude");
+
+                    b.ToTable("ix_position", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.QuantityIndexRow", b =>
                 {
                     b.Property<long>("RowId")
@@ -396,6 +445,59 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         .HasDatabaseName("ix_reference_target");
 
                     b.ToTable("ix_reference", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ScheduleIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("integer")
+                        .HasColumnName("ordinal");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("integer")
+                        .HasColumnName("day");
+
+                    b.Property<int>("EndMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("end_minute");
+
+                    b.Property<Instant>("From")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<int>("StartMinute")
+                        .HasColumnType("integer")
+                        .HasColumnName("start_minute");
+
+                    b.Property<Instant>("To")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("to");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Kind", "Day", "StartMinute")
+                        .HasDatabaseName("ix_schedule_hours");
+
+                    b.ToTable("ix_schedule", (string)null);
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.StringIndexRow", b =>
@@ -732,6 +834,17 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.Navigation("Row");
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.PositionIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.QuantityIndexRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
@@ -744,6 +857,17 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ReferenceIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ScheduleIndexRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
                         .WithMany()

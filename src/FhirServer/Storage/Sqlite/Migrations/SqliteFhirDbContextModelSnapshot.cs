@@ -268,6 +268,55 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                     b.ToTable("ix_number", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.PositionIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ordinal");
+
+                    b.Property<double>("Latitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("latitude");
+
+                    b.Property<double>("Longitude")
+                        .HasColumnType("REAL")
+                        .HasColumnName("longitude");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_type");
+
+                    b.Property<double>("X")
+                        .HasColumnType("REAL")
+                        .HasColumnName("x");
+
+                    b.Property<double>("Y")
+                        .HasColumnType("REAL")
+                        .HasColumnName("y");
+
+                    b.Property<double>("Z")
+                        .HasColumnType("REAL")
+                        .HasColumnName("z");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Latitude")
+                        .HasDatabaseName("ix_position_latitude");
+
+                    b.ToTable("ix_position", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.QuantityIndexRow", b =>
                 {
                     b.Property<long>("RowId")
@@ -377,6 +426,59 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         .HasDatabaseName("ix_reference_target");
 
                     b.ToTable("ix_reference", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ScheduleIndexRow", b =>
+                {
+                    b.Property<long>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Param")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("param");
+
+                    b.Property<int>("Ordinal")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("ordinal");
+
+                    b.Property<int>("Day")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("day");
+
+                    b.Property<int>("EndMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("end_minute");
+
+                    b.Property<long>("From")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("ResourceType")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_type");
+
+                    b.Property<int>("StartMinute")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("start_minute");
+
+                    b.Property<long>("To")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to");
+
+                    b.HasKey("RowId", "Param", "Ordinal");
+
+                    b.HasIndex("ResourceType", "Param", "Kind", "Day", "StartMinute")
+                        .HasDatabaseName("ix_schedule_hours");
+
+                    b.ToTable("ix_schedule", (string)null);
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.StringIndexRow", b =>
@@ -703,6 +805,17 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                     b.Navigation("Row");
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.PositionIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.QuantityIndexRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
@@ -715,6 +828,17 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ReferenceIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.ScheduleIndexRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
                         .WithMany()
