@@ -14,12 +14,15 @@ internal static class NationalDirectory
 {
     public const string LicenceSystem = "https://fhirmh.org/fhir/sid/licence";
     public const string OrganizationSystem = "https://fhirmh.org/fhir/sid/organization";
+    /// <summary>The project's CodeSystem of service characteristics (profiles/CodeSystem-service-characteristic.json).</summary>
     public const string CharacteristicSystem = "https://fhirmh.org/fhir/CodeSystem/service-characteristic";
     public const string LanguageSystem = "urn:ietf:bcp:47";
     public const string Snomed = "http://snomed.info/sct";
     public const string AcceptingNewClients = "accepting-new-clients";
     public const string Telehealth = "telehealth";
-    public const string WheelchairAccessible = "wheelchair-accessible";
+
+    /// <summary>The zone of the country's wall clocks: opening hours are local times.</summary>
+    public const string TimeZone = "Europe/Paris";
 
     public const double MinLatitude = 44;
     public const double MaxLatitude = 49;
@@ -291,11 +294,6 @@ internal static class NationalDirectory
             if (random.Next(100) < 35)
             {
                 characteristics.Add(Telehealth);
-            }
-
-            if (random.Next(100) < 60)
-            {
-                characteristics.Add(WheelchairAccessible);
             }
 
             var isActive = random.Next(100) < 95;
