@@ -8,7 +8,9 @@ namespace FhirMh.Benchmarks.ProviderDirectory;
 /// <c>--connections 4</c> (wrk), <c>--loaders 4</c> (concurrent transaction senders), <c>--bundle 500</c>
 /// (entries a transaction), <c>--seed 20261126</c>, <c>--dry-run</c> (generate the directory and print
 /// counts, samples and the queries' expected matches; no server), <c>--skip-failing</c> (measure the
-/// queries that pass their check and record the others as failed, instead of stopping).
+/// queries that pass their check and record the others as failed, instead of stopping), <c>--explain</c>
+/// (after the figures are recorded, the PostgreSQL plans of the targeted searches with auto_explain,
+/// to a file named on the console).
 /// </summary>
 internal sealed record DirectoryBenchOptions(
     DirectorySize Size,
@@ -18,17 +20,23 @@ internal sealed record DirectoryBenchOptions(
     int EntriesPerBundle,
     int Seed,
     bool IsDryRun,
-    bool IsSkippingFailing)
+    bool IsSkippingFailing,
+    bool IsExplaining)
 {
     /// <exception cref="ArgumentException">An unknown option, a missing value or a count below one.</exception>
     public static DirectoryBenchOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new DirectoryBenchOptions(new DirectorySize(5_000, 10_000, 50_000, 100_000, 20_000), TimeSpan.FromSeconds(15), 4, 4, 500, 20261126, false, false);
+        var options = new DirectoryBenchOptions(new DirectorySize(5_000, 10_000, 50_000, 100_000, 20_000), TimeSpan.FromSeconds(15), 4, 4, 500, 20261126, false, false, false);
         for (var i = 0; i < args.Count; i++)
         {
-            if (args[i] is "--dry-run" or "--skip-failing")
+            if (args[i] is "--dry-run" or "--skip-failing" or "--explain")
             {
-                options = args[i] == "--dry-run" ? options with { IsDryRun = true } : options with { IsSkippingFailing = true };
+                options = args[i] switch
+                {
+                    "--dry-run" => options with { IsDryRun = true },
+                    "--skip-failing" => options with { IsSkippingFailing = true },
+                    _ => options with { IsExplaining = true },
+                };
                 continue;
             }
 
@@ -51,7 +59,7 @@ internal sealed record DirectoryBenchOptions(
                 "--bundle" => options with { EntriesPerBundle = value },
                 "--seed" => options with { Seed = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i - 1]}; use --organizations, --locations, --practitioners, --roles, --services, --seconds, --connections, --loaders, --bundle, --seed, --dry-run, --skip-failing."),
+                    $"Unknown option {args[i - 1]}; use --organizations, --locations, --practitioners, --roles, --services, --seconds, --connections, --loaders, --bundle, --seed, --dry-run, --skip-failing, --explain."),
             };
         }
 
