@@ -7,7 +7,8 @@ namespace FhirMh.FhirServer.IntegrationTests;
 /// The real server and its whole HTTP pipeline, on the given storage, with optional extra settings.
 /// The client registry is off unless the settings turn it on: the tests of plain FHIR behaviour use
 /// Patients as ordinary resources, and with it on every Patient they create would gain a golden
-/// record that their searches also find. The registry's tests turn it on (RegistryFixtures).
+/// record that their searches also find. The registry's tests turn it on (RegistryFixtures). The
+/// provider registry is off too: plain tests reuse identifiers and refer to resources they never made.
 /// </summary>
 internal sealed class FhirServerFactory(string provider, string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     : WebApplicationFactory<Program>
@@ -18,6 +19,7 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         builder.UseSetting("Storage:Provider", provider);
         builder.UseSetting("Storage:ConnectionString", connectionString);
         builder.UseSetting("ClientRegistry:Enabled", "false");
+        builder.UseSetting("ProviderRegistry:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

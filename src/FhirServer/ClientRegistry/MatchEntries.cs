@@ -27,17 +27,18 @@ internal sealed class MatchEntries(GoldenRecords goldens, CanonicalBase canonica
             Score = (decimal)Math.Round(scored.Score.Probability, 4),
         };
         search.Extension.Add(new Extension(MatchGrades.ExtensionUrl, new Code(grade)));
-        search.Extension.Add(Explanation(rules, scored));
+        search.Extension.Add(Explanation(rules, $"Patient/{scored.SourceId}", scored.Score));
         return new Bundle.EntryComponent { FullUrl = $"{baseUrl}/Patient/{golden.Id}", Resource = golden, Search = search };
     }
 
-    private Extension Explanation(MatchRuleSet rules, GoldenScore scored)
+    /// <summary>Why a record scored as it did against <paramref name="comparedWith"/>: each field's agreement level and weight.</summary>
+    public Extension Explanation(MatchRuleSet rules, string comparedWith, MatchScore score)
     {
         var explanation = new Extension { Url = ExplanationUrl };
-        explanation.Extension.Add(new Extension("weight", new FhirDecimal((decimal)Math.Round(scored.Score.Weight, 4))));
+        explanation.Extension.Add(new Extension("weight", new FhirDecimal((decimal)Math.Round(score.Weight, 4))));
         explanation.Extension.Add(new Extension("ruleVersion", new FhirString(rules.Version)));
-        explanation.Extension.Add(new Extension("comparedWith", new ResourceReference($"Patient/{scored.SourceId}")));
-        foreach (var field in scored.Score.Fields)
+        explanation.Extension.Add(new Extension("comparedWith", new ResourceReference(comparedWith)));
+        foreach (var field in score.Fields)
         {
             explanation.Extension.Add(Field(field));
         }

@@ -62,10 +62,10 @@ internal sealed class MatchRuleSet
     /// <summary>The same rules, scoring exact agreement on frequency-adjusted fields by how common the value is.</summary>
     public MatchRuleSet WithFrequencies(IValueFrequencies frequencies) => new(new RecordMatcher(Rules, frequencies), _paths);
 
-    /// <summary>The values the rules compare, read from <paramref name="patient"/>.</summary>
-    public MatchRecord Extract(string id, Patient patient)
+    /// <summary>The values the rules compare, read from <paramref name="resource"/> (a Patient, or a directory Practitioner or Organization).</summary>
+    public MatchRecord Extract(string id, Resource resource)
     {
-        var node = patient.ToPocoNode(ModelInfo.ModelInspector);
+        var node = resource.ToPocoNode(ModelInfo.ModelInspector);
         var context = new FhirEvaluationContext();
         var fields = new Dictionary<string, IReadOnlyList<string>>(_paths.Length, StringComparer.Ordinal);
         foreach (var (field, path) in _paths)

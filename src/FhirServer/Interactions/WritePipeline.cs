@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.ClientRegistry;
+using FhirMh.FhirServer.ProviderRegistry;
 using FhirMh.FhirServer.Questionnaires;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
@@ -20,6 +21,7 @@ internal sealed class WritePipeline(
     ResponseWrites responses,
     PatientRegistration registration,
     PatientMatchRules matchRules,
+    DirectoryCuration directory,
     FhirDbContext db,
     ResourceStore store)
 {
@@ -45,7 +47,8 @@ internal sealed class WritePipeline(
         PreparedWrite prepared, Func<Resource, Task<T>> write, Func<T, StoredVersion?> written, CancellationToken cancellationToken)
     {
         var isRegistered = registration.Applies(prepared.Resource);
-        if (prepared.Response is null && !isRegistered)
+        var isDirectory = directory.Applies(prepared.Resource);
+        if (prepared.Response is null && !isRegistered && !isDirectory)
         {
             var result = await write(prepared.Resource);
             if (PatientMatchRules.IsRules(prepared.Resource))
@@ -58,7 +61,7 @@ internal sealed class WritePipeline(
 
         if (store.IsInTransaction)
         {
-            return await WriteYieldingAsync(prepared, isRegistered, write, written, cancellationToken);
+            return await WriteYieldingAsync(prepared, isRegistered, isDirectory, write, written, cancellationToken);
         }
 
         // A write of its own, without If-Match, retries after losing a race as a plain update does
@@ -68,7 +71,7 @@ internal sealed class WritePipeline(
             try
             {
                 await using var transaction = await store.BeginTransactionAsync(cancellationToken);
-                var result = await WriteYieldingAsync(prepared, isRegistered, write, written, cancellationToken);
+                var result = await WriteYieldingAsync(prepared, isRegistered, isDirectory, write, written, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
@@ -80,7 +83,12 @@ internal sealed class WritePipeline(
     }
 
     private async Task<(T Result, IReadOnlyList<OperationOutcome.IssueComponent> Issues)> WriteYieldingAsync<T>(
-        PreparedWrite prepared, bool isRegistered, Func<Resource, Task<T>> write, Func<T, StoredVersion?> written, CancellationToken cancellationToken)
+        PreparedWrite prepared,
+        bool isRegistered,
+        bool isDirectory,
+        Func<Resource, Task<T>> write,
+        Func<T, StoredVersion?> written,
+        CancellationToken cancellationToken)
     {
         var pending = isRegistered ? await registration.BeforeWriteAsync((Patient)prepared.Resource, cancellationToken) : null;
         var stored = await write(prepared.Resource);
@@ -96,6 +104,11 @@ internal sealed class WritePipeline(
             {
                 await registration.AfterWriteAsync(pending, version, cancellationToken);
             }
+
+            if (isDirectory)
+            {
+                await directory.AfterWriteAsync(prepared.Resource, version, cancellationToken);
+            }
         }
 
         return (stored, issues);
@@ -104,6 +117,19 @@ internal sealed class WritePipeline(
     /// <summary>Deletes a resource; a source Patient leaves its golden record in the same transaction.</summary>
     public async Task<StoredVersion?> DeleteAsync(string type, string id, Preconditions preconditions, CancellationToken cancellationToken)
     {
+        if (directory.IsEnabled && DirectoryTypes.Curated.Contains(type))
+        {
+            await using var own = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
+            var deleted = await store.DeleteAsync(type, id, preconditions, cancellationToken);
+            await directory.AfterDeleteAsync(type, id, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return deleted;
+        }
+
         if (type != "Patient" || !registration.IsEnabled)
         {
             return await store.DeleteAsync(type, id, preconditions, cancellationToken);

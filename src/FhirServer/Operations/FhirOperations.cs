@@ -30,6 +30,7 @@ internal static class FhirOperations
         new(EstimateWeightsOperation.Name, ["Patient"], OnType: true, OnInstance: false, "OperationDefinition/estimate-weights", typeof(EstimateWeightsOperation)) { AffectsState = true },
         new(PotentialMatchesOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/potential-matches", typeof(PotentialMatchesOperation)),
         new(LinkGoldenRecordOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/link-golden-record", typeof(LinkGoldenRecordOperation)) { AffectsState = true },
+        new(PotentialDuplicates.PotentialDuplicatesOperation.Name, ["Practitioner", "Organization"], OnType: true, OnInstance: true, "OperationDefinition/potential-duplicates", typeof(PotentialDuplicates.PotentialDuplicatesOperation)),
         new(CannotLinkOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/cannot-link", typeof(CannotLinkOperation)) { AffectsState = true },
     ];
 

@@ -21,5 +21,9 @@ internal static class StoredResources
     /// <summary>The current version parsed, or null when it never existed or was deleted.</summary>
     public static async Task<T?> ReadLiveAsync<T>(ResourceStore store, FhirSerializers serializers, string id, CancellationToken cancellationToken)
         where T : Resource =>
-        await store.ReadCurrentAsync(typeof(T).Name, id, cancellationToken) is { IsDeleted: false, Json: { } json } ? (T)serializers.ParseJson(json) : null;
+        (T?)await ReadLiveAsync(store, serializers, typeof(T).Name, id, cancellationToken);
+
+    /// <summary>The current version of <paramref name="type"/>/<paramref name="id"/> parsed, or null when it never existed or was deleted.</summary>
+    public static async Task<Resource?> ReadLiveAsync(ResourceStore store, FhirSerializers serializers, string type, string id, CancellationToken cancellationToken) =>
+        await store.ReadCurrentAsync(type, id, cancellationToken) is { IsDeleted: false, Json: { } json } ? serializers.ParseJson(json) : null;
 }

@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.ClientRegistry;
+using FhirMh.FhirServer.ProviderRegistry;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Reindexing;
 using FhirMh.FhirServer.Search.Stored;
@@ -46,6 +47,10 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
 
     public DbSet<CannotLinkRow> CannotLinks => Set<CannotLinkRow>();
 
+    public DbSet<DuplicateKeyRow> DuplicateKeys => Set<DuplicateKeyRow>();
+
+    public DbSet<PotentialDuplicateRow> PotentialDuplicates => Set<PotentialDuplicateRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         var row = modelBuilder.Entity<ResourceRow>();
@@ -84,5 +89,6 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
         SearchIndexModel.Configure(modelBuilder);
         ReindexModel.Configure(modelBuilder);
         RegistryModel.Configure(modelBuilder);
+        ProviderRegistryModel.Configure(modelBuilder);
     }
 }

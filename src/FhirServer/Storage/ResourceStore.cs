@@ -41,6 +41,9 @@ internal sealed class ResourceStore(
     /// </summary>
     private bool _hasPendingCreates;
 
+    /// <summary>Checks that run when the open store transaction commits (<see cref="BeforeCommit"/>).</summary>
+    private readonly List<Func<CancellationToken, Task>> _commitChecks = [];
+
     /// <summary>True while a <see cref="StoreTransaction"/> opened here is active: writes join it.</summary>
     public bool IsInTransaction => _transaction is not null;
 
@@ -60,9 +63,10 @@ internal sealed class ResourceStore(
         try
         {
             var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            _transaction = new StoreTransaction(transaction, turn, FlushAsync, () =>
+            _transaction = new StoreTransaction(transaction, turn, CommitChecksAsync, () =>
             {
                 _transaction = null;
+                _commitChecks.Clear();
                 _hasEnteredParameters = false;
                 _hasPendingCreates = false;
                 db.ChangeTracker.Clear();
@@ -79,6 +83,32 @@ internal sealed class ResourceStore(
             turn.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="check"/> when the open store transaction commits, after every write in
+    /// it: for rules about the transaction as a whole, such as a reference to a resource that a
+    /// later entry of a transaction Bundle creates. A check that throws rolls everything back.
+    /// </summary>
+    public void BeforeCommit(Func<CancellationToken, Task> check)
+    {
+        if (_transaction is null)
+        {
+            throw new InvalidOperationException("No store transaction is open.");
+        }
+
+        _commitChecks.Add(check);
+    }
+
+    private async Task CommitChecksAsync(CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        foreach (var check in _commitChecks)
+        {
+            await check(cancellationToken);
+        }
+
+        await FlushAsync(cancellationToken);
     }
 
     public async Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken)

@@ -116,7 +116,7 @@ internal sealed partial class ReferenceResolver(IConditionalReferenceResolver co
     /// Every element below <paramref name="root"/> with its FHIRPath, depth first. A Bundle inside
     /// is not entered: its references resolve among its own entries (bundle.html#references).
     /// </summary>
-    private static IEnumerable<(Base Element, string Path)> Descendants(Base root, string rootPath)
+    internal static IEnumerable<(Base Element, string Path)> Descendants(Base root, string rootPath)
     {
         if (root is Bundle)
         {

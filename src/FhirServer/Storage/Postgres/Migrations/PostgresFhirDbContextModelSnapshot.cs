@@ -135,6 +135,70 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.ToTable("mpi_records", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.ProviderRegistry.DuplicateKeyRow", b =>
+                {
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("block_key");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_id");
+
+                    b.HasKey("ResourceType", "Key", "ResourceId");
+
+                    b.HasIndex("ResourceType", "ResourceId")
+                        .HasDatabaseName("ix_directory_duplicate_keys_resource");
+
+                    b.ToTable("directory_duplicate_keys", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.ProviderRegistry.PotentialDuplicateRow", b =>
+                {
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("FirstId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("first_id");
+
+                    b.Property<string>("SecondId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("second_id");
+
+                    b.Property<Instant>("DetectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("detected_at");
+
+                    b.Property<string>("RuleVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("rule_version");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("double precision")
+                        .HasColumnName("weight");
+
+                    b.HasKey("ResourceType", "FirstId", "SecondId");
+
+                    b.HasIndex("ResourceType", "SecondId")
+                        .HasDatabaseName("ix_directory_potential_duplicates_second");
+
+                    b.ToTable("directory_potential_duplicates", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
                 {
                     b.Property<long>("RowId")

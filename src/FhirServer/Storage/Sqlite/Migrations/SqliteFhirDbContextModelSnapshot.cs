@@ -129,6 +129,70 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                     b.ToTable("mpi_records", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.ProviderRegistry.DuplicateKeyRow", b =>
+                {
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("block_key");
+
+                    b.Property<string>("ResourceId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_id");
+
+                    b.HasKey("ResourceType", "Key", "ResourceId");
+
+                    b.HasIndex("ResourceType", "ResourceId")
+                        .HasDatabaseName("ix_directory_duplicate_keys_resource");
+
+                    b.ToTable("directory_duplicate_keys", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.ProviderRegistry.PotentialDuplicateRow", b =>
+                {
+                    b.Property<string>("ResourceType")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("resource_type");
+
+                    b.Property<string>("FirstId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("first_id");
+
+                    b.Property<string>("SecondId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("second_id");
+
+                    b.Property<long>("DetectedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("detected_at");
+
+                    b.Property<string>("RuleVersion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rule_version");
+
+                    b.Property<double>("Weight")
+                        .HasColumnType("REAL")
+                        .HasColumnName("weight");
+
+                    b.HasKey("ResourceType", "FirstId", "SecondId");
+
+                    b.HasIndex("ResourceType", "SecondId")
+                        .HasDatabaseName("ix_directory_potential_duplicates_second");
+
+                    b.ToTable("directory_potential_duplicates", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
                 {
                     b.Property<long>("RowId")
