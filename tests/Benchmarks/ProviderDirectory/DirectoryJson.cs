@@ -16,39 +16,50 @@ internal static class DirectoryJson
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
-    /// Transaction Bundles of at most <paramref name="entriesPerBundle"/> PUTs: Organizations,
-    /// Locations, HealthcareServices, Practitioners, then PractitionerRoles, so a Bundle holds one type.
+    /// Transaction Bundles of at most <paramref name="entriesPerBundle"/> PUTs, in phases such that
+    /// each resource's references point at resources of earlier phases: the groups, the other
+    /// Organizations, Locations, HealthcareServices, Practitioners, then PractitionerRoles.
     /// </summary>
-    public static List<byte[]> TransactionBundles(DirectoryDataset dataset, int entriesPerBundle)
+    public static List<LoadPhase> LoadPhases(DirectoryDataset dataset, int entriesPerBundle)
     {
-        var resources = new List<(string Type, string Id, Action<Utf8JsonWriter> Write)>(dataset.Size.Total);
-        resources.AddRange(dataset.Organizations.Select(o => ("Organization", o.Id, (Action<Utf8JsonWriter>)(w => Organization(w, o)))));
-        resources.AddRange(dataset.Locations.Select(l => ("Location", l.Id, (Action<Utf8JsonWriter>)(w => Location(w, l)))));
-        resources.AddRange(dataset.Services.Select(s => ("HealthcareService", s.Id, (Action<Utf8JsonWriter>)(w => Service(w, s)))));
-        resources.AddRange(dataset.Practitioners.Select(p => ("Practitioner", p.Id, (Action<Utf8JsonWriter>)(w => Practitioner(w, p)))));
-        resources.AddRange(dataset.Roles.Select(r => ("PractitionerRole", r.Id, (Action<Utf8JsonWriter>)(w => Role(w, r)))));
-        return [.. resources.Chunk(entriesPerBundle).Select(chunk => Write(writer =>
+        static LoadPhase Phase<T>(string name, IEnumerable<T> resources, Func<T, string> id, Action<Utf8JsonWriter, T> write, int entriesPerBundle)
+        {
+            var list = resources.ToList();
+            return new LoadPhase(name, [.. list.Chunk(entriesPerBundle).Select(chunk => TransactionBundle(name.Split(' ')[0], chunk, id, write))], list.Count);
+        }
+
+        return
+        [
+            Phase("Organization (groups)", dataset.Organizations.Where(o => o.IsGroup), o => o.Id, Organization, entriesPerBundle),
+            Phase("Organization (providers)", dataset.Organizations.Where(o => !o.IsGroup), o => o.Id, Organization, entriesPerBundle),
+            Phase("Location", dataset.Locations, l => l.Id, Location, entriesPerBundle),
+            Phase("HealthcareService", dataset.Services, s => s.Id, Service, entriesPerBundle),
+            Phase("Practitioner", dataset.Practitioners, p => p.Id, Practitioner, entriesPerBundle),
+            Phase("PractitionerRole", dataset.Roles, r => r.Id, Role, entriesPerBundle),
+        ];
+    }
+
+    private static byte[] TransactionBundle<T>(string type, IEnumerable<T> resources, Func<T, string> id, Action<Utf8JsonWriter, T> write) => Write(writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteString("resourceType", "Bundle");
+        writer.WriteString("type", "transaction");
+        writer.WriteStartArray("entry");
+        foreach (var resource in resources)
         {
             writer.WriteStartObject();
-            writer.WriteString("resourceType", "Bundle");
-            writer.WriteString("type", "transaction");
-            writer.WriteStartArray("entry");
-            foreach (var (type, id, resource) in chunk)
-            {
-                writer.WriteStartObject();
-                writer.WritePropertyName("resource");
-                resource(writer);
-                writer.WriteStartObject("request");
-                writer.WriteString("method", "PUT");
-                writer.WriteString("url", $"{type}/{id}");
-                writer.WriteEndObject();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
+            writer.WritePropertyName("resource");
+            write(writer, resource);
+            writer.WriteStartObject("request");
+            writer.WriteString("method", "PUT");
+            writer.WriteString("url", $"{type}/{id(resource)}");
             writer.WriteEndObject();
-        }))];
-    }
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
 
     public static byte[] Role(DirectoryRole role) => Write(w => Role(w, role));
 
@@ -78,12 +89,10 @@ internal static class DirectoryJson
         w.WriteEndObject();
         w.WriteEndArray();
         w.WriteString("name", organization.Name);
-        w.WriteStartArray("address");
-        w.WriteStartObject();
-        w.WriteString("city", NationalDirectory.Cities[organization.City].Name);
-        w.WriteString("country", "FR");
-        w.WriteEndObject();
+        w.WriteStartArray("telecom");
+        Telecom(w, "phone", organization.Phone);
         w.WriteEndArray();
+        Address(w, organization.Line, organization.PostalCode, organization.City);
         if (organization.PartOfId is { } parent)
         {
             Reference(w, "partOf", "Organization/" + parent);
@@ -191,6 +200,11 @@ internal static class DirectoryJson
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteEndArray();
+        w.WriteStartArray("telecom");
+        Telecom(w, "phone", practitioner.Phone);
+        Telecom(w, "email", practitioner.Email);
+        w.WriteEndArray();
+        Address(w, practitioner.Line, practitioner.PostalCode, practitioner.City);
         w.WriteString("gender", practitioner.Gender);
         w.WriteStartArray("qualification");
         w.WriteStartObject();
@@ -277,6 +291,30 @@ internal static class DirectoryJson
             w.WriteEndObject();
         }
 
+        w.WriteEndArray();
+    }
+
+    private static void Telecom(Utf8JsonWriter w, string system, string value)
+    {
+        w.WriteStartObject();
+        w.WriteString("system", system);
+        w.WriteString("value", value);
+        w.WriteString("use", "work");
+        w.WriteEndObject();
+    }
+
+    private static void Address(Utf8JsonWriter w, string line, string postalCode, int city)
+    {
+        w.WriteStartArray("address");
+        w.WriteStartObject();
+        w.WriteString("use", "work");
+        w.WriteStartArray("line");
+        w.WriteStringValue(line);
+        w.WriteEndArray();
+        w.WriteString("city", NationalDirectory.Cities[city].Name);
+        w.WriteString("postalCode", postalCode);
+        w.WriteString("country", "FR");
+        w.WriteEndObject();
         w.WriteEndArray();
     }
 

@@ -15,9 +15,8 @@ internal static class DirectoryQueries
     public const double TargetP95Ms = 50;
 
     public const string Near = "Location?near={lat}|{lon}|20|km";
-    public const string Referral =
-        "HealthcareService?service-type={sct}|35489007&location.near={lat}|{lon}|20|km&communication={bcp47}|fr&characteristic=accepting-new-clients&active=true&open-at={local}&_include=:location,:organization";
-    public const string ReferralAnyTime = "HealthcareService?… as above without open-at";
+    public const string Referral = "HealthcareService referral search: service-type, location.near, communication, characteristic, active, open-at, 2 _include";
+    public const string ReferralAnyTime = "HealthcareService referral search without open-at";
 
     /// <summary>Points where referrers are: around the cities by their weight, within a few km of the centre.</summary>
     public static List<QueryPoint> Points(int seed, int count)

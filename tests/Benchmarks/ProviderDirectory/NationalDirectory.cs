@@ -123,6 +123,9 @@ internal static class NationalDirectory
     private static readonly string[] OrganizationKinds =
         ["Centre médico-psychologique", "Clinique", "Maison de santé", "Cabinet", "Centre hospitalier", "Association", "Centre de santé"];
 
+    private static readonly string[] Streets =
+        ["rue de la République", "avenue Jean Jaurès", "rue Victor Hugo", "place de la Mairie", "boulevard Pasteur", "rue des Écoles", "chemin du Moulin", "rue du Général Leclerc"];
+
     private static readonly string[] ServiceKinds = ["Consultations", "Accueil", "Hôpital de jour", "Équipe mobile", "Permanence", "Groupe"];
 
     private const double KmPerDegree = 111.2;
@@ -198,7 +201,8 @@ internal static class NationalDirectory
                 ? $"Groupe de santé {Cities[city].Name} {i + 1}"
                 : $"{OrganizationKinds[random.Next(OrganizationKinds.Length)]} {Cities[city].Name} {i + 1}";
             string? partOf = !isGroup && random.Next(3) == 0 ? OrganizationId(random.Next(groups)) : null;
-            organizations.Add(new DirectoryOrganization(OrganizationId(i), name, $"ORG-{i + 1:D6}", city, isGroup, partOf));
+            organizations.Add(new DirectoryOrganization(
+                OrganizationId(i), name, $"ORG-{i + 1:D6}", city, isGroup, partOf, Phone("+33 1", i, 104_729), Line(random), PostalCode(random, city)));
         }
 
         return organizations;
@@ -346,13 +350,27 @@ internal static class NationalDirectory
         for (var i = 0; i < count; i++)
         {
             var isFemale = random.Next(100) < 55;
-            var given = isFemale ? FemaleGivens[random.Next(FemaleGivens.Length)] : MaleGivens[random.Next(MaleGivens.Length)];
+            var givens = isFemale ? FemaleGivens : MaleGivens;
+            var given = givens[random.Next(givens.Length)];
+            if (random.Next(100) < 15)
+            {
+                given += "-" + givens[random.Next(givens.Length)];
+            }
+
             var family = Families[random.Next(Families.Length)];
+            if (random.Next(100) < 15)
+            {
+                family += "-" + Families[random.Next(Families.Length)];
+            }
+
             var qualification = random.Next(3) == 0 ? "Psychiatrist" : random.Next(2) == 0 ? "Psychologist" : "Registered nurse";
             var languages = new List<string> { "fr" };
             languages.AddRange(Languages.Skip(1).Where(l => random.NextDouble() < l.Share).Select(l => l.Code));
+            var city = WeightedCity(random);
+            var email = $"{Ascii(given)}.{Ascii(family)}.{i + 1}@sante.example.fr";
             practitioners.Add(new DirectoryPractitioner(
-                PractitionerId(i), Licence(i), family, given, isFemale ? "female" : "male", random.Next(100) < 97, qualification, languages));
+                PractitionerId(i), Licence(i), family, given, isFemale ? "female" : "male", random.Next(100) < 97, qualification, languages,
+                Phone("+33 6", i, 7_919), email, Line(random), PostalCode(random, city), city));
         }
 
         return practitioners;
@@ -399,6 +417,21 @@ internal static class NationalDirectory
 
         return roles;
     }
+
+    /// <summary>Eight digits unique for each index below 10^8: the step is prime and does not divide 10^8.</summary>
+    private static string Phone(string prefix, int index, long step)
+    {
+        var digits = ((index * step) + 12_345_678) % 100_000_000;
+        return $"{prefix} {digits / 1_000_000:D2} {digits / 10_000 % 100:D2} {digits / 100 % 100:D2} {digits % 100:D2}";
+    }
+
+    private static string Line(Random random) => $"{1 + random.Next(180)} {Streets[random.Next(Streets.Length)]}";
+
+    /// <summary>A postal code of the city's own range (synthetic, not the real ones).</summary>
+    private static string PostalCode(Random random, int city) => (10_000 + (city * 3_000) + (random.Next(300) * 10)).ToString("D5", CultureInfo.InvariantCulture);
+
+    private static string Ascii(string name) =>
+        new([.. name.Normalize(System.Text.NormalizationForm.FormD).Where(char.IsAsciiLetter).Select(char.ToLowerInvariant)]);
 
     /// <summary>A standard normal draw (Box-Muller).</summary>
     private static double Gaussian(Random random)

@@ -1,0 +1,8 @@
+namespace FhirMh.Benchmarks.ProviderDirectory;
+
+/// <summary>
+/// Transaction Bundles that may be sent in any order and at once, because every resource they refer
+/// to was written by an earlier phase: the server checks that a directory resource's references
+/// resolve when its transaction commits.
+/// </summary>
+internal sealed record LoadPhase(string Name, IReadOnlyList<byte[]> Bundles, int Resources);
