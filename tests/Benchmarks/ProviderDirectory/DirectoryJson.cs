@@ -25,7 +25,9 @@ internal static class DirectoryJson
         static LoadPhase Phase<T>(string name, IEnumerable<T> resources, Func<T, string> id, Action<Utf8JsonWriter, T> write, int entriesPerBundle)
         {
             var list = resources.ToList();
-            return new LoadPhase(name, [.. list.Chunk(entriesPerBundle).Select(chunk => TransactionBundle(name.Split(' ')[0], chunk, id, write))], list.Count);
+            var type = name.Split(' ')[0];
+            return new LoadPhase(
+                name, [.. list.Chunk(entriesPerBundle).Select(chunk => TransactionBundle(type, chunk, id, write))], list.Count, type is "Organization" or "Practitioner");
         }
 
         return
