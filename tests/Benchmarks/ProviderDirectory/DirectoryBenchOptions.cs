@@ -10,7 +10,8 @@ namespace FhirMh.Benchmarks.ProviderDirectory;
 /// counts, samples and the queries' expected matches; no server), <c>--skip-failing</c> (measure the
 /// queries that pass their check and record the others as failed, instead of stopping), <c>--explain</c>
 /// (after the figures are recorded, the PostgreSQL plans of the targeted searches with auto_explain,
-/// to a file named on the console).
+/// to a file named on the console), <c>--no-curation</c> (the server with <c>ProviderRegistry:Enabled=false</c>:
+/// no duplicate detection or reference checks on writes, for a load that takes minutes, not hours).
 /// </summary>
 internal sealed record DirectoryBenchOptions(
     DirectorySize Size,
@@ -21,20 +22,22 @@ internal sealed record DirectoryBenchOptions(
     int Seed,
     bool IsDryRun,
     bool IsSkippingFailing,
-    bool IsExplaining)
+    bool IsExplaining,
+    bool IsCurating)
 {
     /// <exception cref="ArgumentException">An unknown option, a missing value or a count below one.</exception>
     public static DirectoryBenchOptions Parse(IReadOnlyList<string> args)
     {
-        var options = new DirectoryBenchOptions(new DirectorySize(5_000, 10_000, 50_000, 100_000, 20_000), TimeSpan.FromSeconds(15), 4, 4, 500, 20261126, false, false, false);
+        var options = new DirectoryBenchOptions(new DirectorySize(5_000, 10_000, 50_000, 100_000, 20_000), TimeSpan.FromSeconds(15), 4, 4, 500, 20261126, false, false, false, true);
         for (var i = 0; i < args.Count; i++)
         {
-            if (args[i] is "--dry-run" or "--skip-failing" or "--explain")
+            if (args[i] is "--dry-run" or "--skip-failing" or "--explain" or "--no-curation")
             {
                 options = args[i] switch
                 {
                     "--dry-run" => options with { IsDryRun = true },
                     "--skip-failing" => options with { IsSkippingFailing = true },
+                    "--no-curation" => options with { IsCurating = false },
                     _ => options with { IsExplaining = true },
                 };
                 continue;
@@ -59,7 +62,7 @@ internal sealed record DirectoryBenchOptions(
                 "--bundle" => options with { EntriesPerBundle = value },
                 "--seed" => options with { Seed = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i - 1]}; use --organizations, --locations, --practitioners, --roles, --services, --seconds, --connections, --loaders, --bundle, --seed, --dry-run, --skip-failing, --explain."),
+                    $"Unknown option {args[i - 1]}; use --organizations, --locations, --practitioners, --roles, --services, --seconds, --connections, --loaders, --bundle, --seed, --dry-run, --skip-failing, --explain, --no-curation."),
             };
         }
 

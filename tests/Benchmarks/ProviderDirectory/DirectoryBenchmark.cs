@@ -25,8 +25,12 @@ internal static class DirectoryBenchmark
     private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(5);
 
     /// <summary>The core settings, and opening hours read as wall-clock times of the country's zone (<c>open-at</c> without an offset too).</summary>
-    private static readonly Dictionary<string, string> ServerSettings =
-        new(BenchEnvironment.CoreSettings) { ["Search:TimeZone"] = NationalDirectory.TimeZone };
+    private static Dictionary<string, string> ServerSettings(DirectoryBenchOptions options) =>
+        new(BenchEnvironment.CoreSettings)
+        {
+            ["Search:TimeZone"] = NationalDirectory.TimeZone,
+            ["ProviderRegistry:Enabled"] = options.IsCurating ? "true" : "false",
+        };
 
     // wrk gives up on a request after 10 s; a search slower than that alone cannot be measured.
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(10);
@@ -56,7 +60,7 @@ internal static class DirectoryBenchmark
         await BenchEnvironment.PrepareDatabasesAsync(postgres);
         var connectionString = postgres.ConnectionString("fhir");
         List<DirectoryFigures> figures;
-        await using (var server = await ServerProcess.StartAsync(dll, "Postgres", connectionString, ServerSettings, cancellationToken))
+        await using (var server = await ServerProcess.StartAsync(dll, "Postgres", connectionString, ServerSettings(options), cancellationToken))
         {
             figures = await MeasureAsync(options, repository, machine, dataset, queries, points, loadAverage, postgres, connectionString, server, cancellationToken);
         }
@@ -95,7 +99,7 @@ internal static class DirectoryBenchmark
         {
             // Concurrent Bundles of deduplicated types collide on the registry's duplicate keys (409), and
             // a retried one has been seen to fail with 500: those types are loaded by one loader.
-            var loaders = phase.IsDeduplicated ? 1 : options.Loaders;
+            var loaders = phase.IsDeduplicated && options.IsCurating ? 1 : options.Loaders;
             Console.WriteLine($"loading {phase.Name}: {phase.Bundles.Count:N0} Bundles ({phase.Resources:N0} resources) with {loaders} loaders");
             var (result, retries) = await DirectoryLoader.RunAsync(http, phase.Bundles, phase.Resources, loaders);
             Console.WriteLine($"  {result.EntriesPerSecond:N0} resources/s; {retries} retries; failed Bundles {result.FailedBundles} {result.FirstFailure}");
@@ -392,8 +396,10 @@ internal static class DirectoryBenchmark
             $"{machine}; load average {loadAverage} at start; provider PostgreSQL (durable, started by the benchmark), server Release; " +
             $"dataset: {Describe(dataset)}; seed {options.Seed}; `./bench directory` (tests/Benchmarks/ProviderDirectory)");
         text.AppendLine();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"Load: transaction Bundles of {options.EntriesPerBundle} PUTs with the directory's ids, {options.Loaders} concurrent loaders (HttpClient, keep-alive; one for Organizations and Practitioners, whose duplicate checks collide), each Bundle sent until it commits (a 409 is retried, at most {DirectoryLoader.MaxTries} tries; time from first try to commit); one type after another, as the server requires a directory resource's references to resolve when its transaction commits (provider registry curation on, as by default).");
+        text.AppendLine(
+            options.IsCurating
+                ? $"Load: transaction Bundles of {options.EntriesPerBundle} PUTs with the directory's ids, {options.Loaders} concurrent loaders (HttpClient, keep-alive; one for Organizations and Practitioners, whose duplicate checks collide), each Bundle sent until it commits (a 409 is retried, at most {DirectoryLoader.MaxTries} tries; time from first try to commit); one type after another, as the server requires a directory resource's references to resolve when its transaction commits (provider registry curation on, as by default)."
+                : $"Load: transaction Bundles of {options.EntriesPerBundle} PUTs with the directory's ids, {options.Loaders} concurrent loaders (HttpClient, keep-alive), each Bundle sent until it commits (a 409 is retried, at most {DirectoryLoader.MaxTries} tries; time from first try to commit); one type after another; **provider registry curation off** (`ProviderRegistry:Enabled=false`: no duplicate detection, no reference checks), so writes cost what plain FHIR writes cost.");
         text.AppendLine();
         text.AppendLine("| resources | loaders | Bundles | count | seconds | resources/s | p50 ms a Bundle | p99 ms a Bundle | retries (409) | failed Bundles | ratio to pgbench TPC-B |");
         text.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
