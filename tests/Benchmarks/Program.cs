@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using FhirMh.Benchmarks;
+using FhirMh.Benchmarks.ProviderDirectory;
 using FhirMh.Benchmarks.Registry;
 using FhirMh.Testing;
 using Microsoft.Data.Sqlite;
@@ -15,7 +16,25 @@ using Npgsql;
 //   [--scale 100000|0] [--seconds 15] [--clients 16] [--seed N] [--dry-run]`, the client registry: linkage
 //   accuracy (rules estimated on even person keys, measured on odd ones), then registrations/s and $match
 //   latency with --scale golden records; --dry-run only parses and maps the datasets (RegistryBenchmark).
+// `./bench directory [--practitioners 50000] [--roles 100000] [--locations 10000] [--services 20000] [--organizations 5000]
+//   [--seconds 15] [--connections 4] [--loaders 4] [--bundle 500] [--seed N] [--dry-run] [--skip-failing]`, the provider
+//   directory (IHE mCSD) on PostgreSQL: load, geographic and referral searches, change feed (tests/Benchmarks/ProviderDirectory).
 var repository = BenchEnvironment.FindRepositoryRoot();
+if (args is ["directory", .. var directoryArguments])
+{
+    try
+    {
+        await DirectoryBenchmark.RunAsync(DirectoryBenchOptions.Parse(directoryArguments), repository, () => BenchEnvironment.ServerDll(repository), CancellationToken.None);
+    }
+    catch (DirectoryContractException e)
+    {
+        await Console.Error.WriteLineAsync($"directory benchmark stopped: {e.Message}");
+        Environment.ExitCode = 2;
+    }
+
+    return;
+}
+
 if (args is ["registry", .. var registryArguments])
 {
     try

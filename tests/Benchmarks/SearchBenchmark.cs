@@ -255,7 +255,7 @@ internal static class SearchBenchmark
         return new QueryCheck(true, $"200, {perPage:0.#} matches a page on average", perPage);
     }
 
-    private static async Task<ServerProcess> ExplainAsync(string serverDll, string connectionString, List<SearchQuery> queries, int size)
+    internal static async Task<ServerProcess> ExplainAsync(string serverDll, string connectionString, List<SearchQuery> queries, int size)
     {
         // auto_explain in every new session of the server's database: the server is restarted so its
         // pool opens new sessions, and its SQL is logged with plans, timings and buffers.

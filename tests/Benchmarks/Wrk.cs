@@ -58,12 +58,19 @@ internal static partial class Wrk
         var errors = SocketErrors().Match(output) is { Success: true } s ? s.Value.Trim() : null;
         double? p95 = P95Microseconds().Match(output) is { Success: true } p ? double.Parse(p.Groups[1].Value, CultureInfo.InvariantCulture) / 1000 : null;
         var hasWrapped = Wrapped().IsMatch(output);
-        return new WrkResult(rps, requests, Percentile(output, "50%"), Percentile(output, "99%"), non2xx, errors, p95, hasWrapped);
+        return new WrkResult(
+            rps, requests, Percentile(output, "50%")!.Value, Percentile(output, "99%")!.Value, non2xx, errors, p95, hasWrapped,
+            Percentile(output, "75%"), Percentile(output, "90%"));
     }
 
-    private static double Percentile(string output, string label)
+    private static double? Percentile(string output, string label)
     {
         var match = Regex.Match(output, $@"^\s+{Regex.Escape(label)}\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        if (!match.Success)
+        {
+            return null;
+        }
+
         var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         return match.Groups[2].Value switch
         {
