@@ -35,12 +35,12 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
 
         var bundle = await SearchAsync($"Location?near={Latitude}|{Longitude}|10|km&{Tag}");
 
-        Assert.Equal([one, five], Ids(bundle, "match"));
+        Assert.Equal([one, five], Fhir.Ids(bundle, "match"));
         var distances = bundle["entry"]!.AsArray().Select(e => (double)e!["search"]!["extension"]![0]!["valueDistance"]!["value"]!).ToList();
         Assert.Equal(1.0, distances[0], 2);
         Assert.Equal(5.0, distances[1], 2);
         Assert.Equal("http://hl7.org/fhir/StructureDefinition/location-distance", (string?)bundle["entry"]![0]!["search"]!["extension"]![0]!["url"]);
-        Assert.Equal([one, five, thirty], Ids(await SearchAsync($"Location?near={Latitude}|{Longitude}|50|km&{Tag}"), "match"));
+        Assert.Equal([one, five, thirty], Fhir.Ids(await SearchAsync($"Location?near={Latitude}|{Longitude}|50|km&{Tag}"), "match"));
     }
 
     [Theory]
@@ -53,7 +53,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         var five = await LocationAsync(5);
         await LocationAsync(12);
 
-        Assert.Equal([one, five], Ids(await SearchAsync($"Location?near={Latitude}|{Longitude}|{distance}&{Tag}"), "match"));
+        Assert.Equal([one, five], Fhir.Ids(await SearchAsync($"Location?near={Latitude}|{Longitude}|{distance}&{Tag}"), "match"));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         while (url is not null)
         {
             var page = await SearchAsync(url);
-            seen.AddRange(Ids(page, "match"));
+            seen.AddRange(Fhir.Ids(page, "match"));
             url = page["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == "next")?["url"]?.ToString() is { } next
                 ? next[(next.IndexOf("/fhir/", StringComparison.Ordinal) + 6)..]
                 : null;
@@ -101,7 +101,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         var close = await ServiceAsync(s => s["location"] = References($"Location/{near}"));
         await ServiceAsync(s => s["location"] = References($"Location/{far}"));
 
-        Assert.Equal([close], Ids(await SearchAsync($"HealthcareService?location.near={Latitude}|{Longitude}|20|km&{Tag}"), "match"));
+        Assert.Equal([close], Fhir.Ids(await SearchAsync($"HealthcareService?location.near={Latitude}|{Longitude}|20|km&{Tag}"), "match"));
     }
 
     [Fact]
@@ -110,7 +110,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         var french = await ServiceAsync(s => s["communication"] = Concepts("urn:ietf:bcp:47", "fr", "en"));
         await ServiceAsync(s => s["communication"] = Concepts("urn:ietf:bcp:47", "en"));
 
-        Assert.Equal([french], Ids(await SearchAsync($"HealthcareService?communication=urn:ietf:bcp:47|fr&{Tag}"), "match"));
+        Assert.Equal([french], Fhir.Ids(await SearchAsync($"HealthcareService?communication=urn:ietf:bcp:47|fr&{Tag}"), "match"));
     }
 
     [Theory]
@@ -138,7 +138,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
             });
         });
 
-        var found = Ids(await SearchAsync($"HealthcareService?open-at={Uri.EscapeDataString(at)}&{Tag}"), "match");
+        var found = Fhir.Ids(await SearchAsync($"HealthcareService?open-at={Uri.EscapeDataString(at)}&{Tag}"), "match");
 
         Assert.Equal(isOpen ? [service] : [], found);
     }
@@ -157,7 +157,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
             ["availableEndTime"] = "02:00:00",
         }));
 
-        Assert.Equal(isOpen ? [service] : [], Ids(await SearchAsync($"HealthcareService?open-at={at}&{Tag}"), "match"));
+        Assert.Equal(isOpen ? [service] : [], Fhir.Ids(await SearchAsync($"HealthcareService?open-at={at}&{Tag}"), "match"));
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
     {
         var service = await ServiceAsync(s => s["availableTime"] = new JsonArray(new JsonObject { ["daysOfWeek"] = new JsonArray("sun"), ["allDay"] = true }));
 
-        Assert.Equal([service], Ids(await SearchAsync($"HealthcareService?open-at=2026-11-29T03:15&{Tag}"), "match"));
+        Assert.Equal([service], Fhir.Ids(await SearchAsync($"HealthcareService?open-at=2026-11-29T03:15&{Tag}"), "match"));
         using var response = await _client.GetAsync("/fhir/HealthcareService?open-at=2026-11-29");
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("open-at", (string?)(await response.SingleIssueAsync())["expression"]![0]);
@@ -179,7 +179,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         await RoleAsync(new JsonObject { ["start"] = "2020-01-01", ["end"] = "2025-06-30" });
         await RoleAsync(new JsonObject { ["start"] = "2027-02-01" });
 
-        var found = Ids(await SearchAsync($"PractitionerRole?in-effect=2026-11-26&{Tag}"), "match");
+        var found = Fhir.Ids(await SearchAsync($"PractitionerRole?in-effect=2026-11-26&{Tag}"), "match");
 
         Assert.Equal(new[] { open, current }.Order(), found.Order());
     }
@@ -191,7 +191,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         var current = await RoleAsync(new JsonObject { ["start"] = "2026-01-01" }, (JsonArray)hours.DeepClone());
         await RoleAsync(new JsonObject { ["start"] = "2020-01-01", ["end"] = "2026-11-01" }, (JsonArray)hours.DeepClone());
 
-        Assert.Equal([current], Ids(await SearchAsync($"PractitionerRole?open-at=2026-11-26T10:00&{Tag}"), "match"));
+        Assert.Equal([current], Fhir.Ids(await SearchAsync($"PractitionerRole?open-at=2026-11-26T10:00&{Tag}"), "match"));
     }
 
     [Fact]
@@ -222,8 +222,8 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
             $"&characteristic={Characteristic}|accepting-new-clients&characteristic={Characteristic}|telehealth&active=true&open-at=2026-11-26T14:30" +
             $"&_include=HealthcareService:location&_include=HealthcareService:organization&{Tag}");
 
-        Assert.Equal([wanted], Ids(bundle, "match"));
-        Assert.Equal(new[] { location, organization }.Order(), Ids(bundle, "include").Order());
+        Assert.Equal([wanted], Fhir.Ids(bundle, "match"));
+        Assert.Equal(new[] { location, organization }.Order(), Fhir.Ids(bundle, "include").Order());
     }
 
     private static void Merge(JsonObject target, JsonObject source)
@@ -279,20 +279,7 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
     private static JsonArray Concepts(string system, params string[] codes) =>
         new(codes.Select(c => (JsonNode?)new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = system, ["code"] = c }) }).ToArray());
 
-    /// <summary>Strict handling: a parameter the server does not know is a 400, not silently ignored.</summary>
-    private async Task<JsonObject> SearchAsync(string relative)
-    {
-        using var response = await _client.SendWithHeaderAsync(HttpMethod.Get, "/fhir/" + relative, body: null, "Prefer", "handling=strict");
-        var body = await response.BodyAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
-        return body;
-    }
-
-    private static List<string> Ids(JsonObject bundle, string mode) =>
-        (bundle["entry"]?.AsArray() ?? [])
-            .Where(e => (string?)e!["search"]!["mode"] == mode)
-            .Select(e => (string)e!["resource"]!["id"]!)
-            .ToList();
+    private Task<JsonObject> SearchAsync(string relative) => _client.SearchStrictAsync(relative);
 }
 
 public sealed class SqliteDirectorySearchTests(SqliteFixture fixture) : DirectorySearchTests(fixture), IClassFixture<SqliteFixture>;

@@ -77,6 +77,26 @@ internal static class Fhir
         return Assert.Single(outcome["issue"]!.AsArray())!.AsObject();
     }
 
+    /// <summary>
+    /// A search with <c>Prefer: handling=strict</c>, so that a parameter the server does not know is
+    /// a 400 rather than silently ignored (search.html#errors); the searchset Bundle it returns.
+    /// </summary>
+    public static async Task<JsonObject> SearchStrictAsync(this HttpClient client, string relative)
+    {
+        using var response = await client.SendWithHeaderAsync(HttpMethod.Get, "/fhir/" + relative, body: null, "Prefer", "handling=strict");
+        var body = await response.BodyAsync();
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.OK, $"{relative}: {body.ToJsonString()}");
+        Assert.Equal("searchset", (string?)body["type"]);
+        return body;
+    }
+
+    /// <summary>The ids of a searchset's entries of one search mode (match or include), in order.</summary>
+    public static List<string> Ids(this JsonObject bundle, string mode) =>
+        (bundle["entry"]?.AsArray() ?? [])
+            .Where(e => (string?)e!["search"]!["mode"] == mode)
+            .Select(e => (string)e!["resource"]!["id"]!)
+            .ToList();
+
     public static string Id(this JsonObject resource) => (string)resource["id"]!;
 
     public static string VersionId(this JsonObject resource) => (string)resource["meta"]!["versionId"]!;

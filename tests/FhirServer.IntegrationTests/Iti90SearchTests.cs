@@ -311,9 +311,9 @@ public abstract class Iti90SearchTests(StorageFixture fixture)
 
         var bundle = await SearchAsync($"Organization?_id={organization}&_include=Organization:endpoint");
 
-        Assert.Equal([organization], Ids(bundle, "match"));
-        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), Ids(bundle, "include").Order(StringComparer.Ordinal));
-        Assert.Empty(Ids(await SearchAsync($"Organization?_id={organization}"), "include"));
+        Assert.Equal([organization], Fhir.Ids(bundle, "match"));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), Fhir.Ids(bundle, "include").Order(StringComparer.Ordinal));
+        Assert.Empty(Fhir.Ids(await SearchAsync($"Organization?_id={organization}"), "include"));
     }
 
     [Fact]
@@ -327,8 +327,8 @@ public abstract class Iti90SearchTests(StorageFixture fixture)
 
         var bundle = await SearchAsync($"Organization?_id={organization}&_revinclude=Location:organization");
 
-        Assert.Equal([organization], Ids(bundle, "match"));
-        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), Ids(bundle, "include").Order(StringComparer.Ordinal));
+        Assert.Equal([organization], Fhir.Ids(bundle, "match"));
+        Assert.Equal(new[] { first, second }.Order(StringComparer.Ordinal), Fhir.Ids(bundle, "include").Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -342,8 +342,8 @@ public abstract class Iti90SearchTests(StorageFixture fixture)
 
         var bundle = await SearchAsync($"PractitionerRole?_id={role},{secondRole}&_include=PractitionerRole:practitioner");
 
-        Assert.Equal([role, secondRole], Ids(bundle, "match"));
-        Assert.Equal([practitioner], Ids(bundle, "include"));
+        Assert.Equal([role, secondRole], Fhir.Ids(bundle, "match"));
+        Assert.Equal([practitioner], Fhir.Ids(bundle, "include"));
     }
 
     private string Fill(string template) =>
@@ -409,23 +409,9 @@ public abstract class Iti90SearchTests(StorageFixture fixture)
         return body;
     }
 
-    private async Task<List<string>> IdsAsync(string relative) => Ids(await SearchAsync(relative), "match");
+    private async Task<List<string>> IdsAsync(string relative) => Fhir.Ids(await SearchAsync(relative), "match");
 
-    /// <summary>Strict handling: a parameter the server does not know is a 400, not silently ignored (search.html#errors).</summary>
-    private async Task<JsonObject> SearchAsync(string relative)
-    {
-        using var response = await _client.SendWithHeaderAsync(HttpMethod.Get, "/fhir/" + relative, body: null, "Prefer", "handling=strict");
-        var body = await response.BodyAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{relative}: {body.ToJsonString()}");
-        Assert.Equal("searchset", (string?)body["type"]);
-        return body;
-    }
-
-    private static List<string> Ids(JsonObject bundle, string mode) =>
-        (bundle["entry"]?.AsArray() ?? [])
-            .Where(e => (string?)e!["search"]!["mode"] == mode)
-            .Select(e => (string)e!["resource"]!["id"]!)
-            .ToList();
+    private Task<JsonObject> SearchAsync(string relative) => _client.SearchStrictAsync(relative);
 }
 
 public sealed class SqliteIti90SearchTests(SqliteFixture fixture) : Iti90SearchTests(fixture), IClassFixture<SqliteFixture>;
