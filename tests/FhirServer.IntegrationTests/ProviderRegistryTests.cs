@@ -85,6 +85,44 @@ public abstract class ProviderRegistryTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task ConcurrentTransactions_OfLikelyDuplicates_CommitOrAnswer409AndAllLandWhenRetried()
+    {
+        // Bundles whose Practitioners share blocking keys in different orders: the registry's
+        // locks may deadlock two of them, which must be a 409 to retry, never a 500.
+        var families = Enumerable.Range(0, 6).Select(i => $"Kowalski{_unique}{(char)('a' + i)}").ToList();
+        var bundles = Enumerable.Range(0, 4).Select(b => BundleJson.Of(
+            "transaction",
+            Enumerable.Range(0, 6).Select(i =>
+            {
+                var family = families[(i + b) % families.Count];
+                var id = $"{_unique}-{b}-{i}";
+                var practitioner = Practitioner(family, "Anna", $"+48 22 {(i + b) % families.Count}00 00 0{i}", id);
+                practitioner["id"] = id;
+                return BundleJson.Entry("PUT", $"Practitioner/{id}", practitioner);
+            }).ToArray())).ToList();
+
+        var statuses = await Task.WhenAll(bundles.Select(async bundle =>
+        {
+            var seen = new List<HttpStatusCode>();
+            for (var attempt = 0; attempt < 20; attempt++)
+            {
+                using var response = await _client.PostBundleAsync(bundle);
+                seen.Add(response.StatusCode);
+                if (response.StatusCode != HttpStatusCode.Conflict)
+                {
+                    break;
+                }
+            }
+
+            return seen;
+        }));
+
+        Assert.All(statuses.SelectMany(s => s), s => Assert.Contains(s, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s[^1]));
+        Assert.Equal(24, (await IdsAsync($"Practitioner?identifier={Licence}|&_count=100&_id={string.Join(',', bundles.SelectMany((_, b) => Enumerable.Range(0, 6).Select(i => $"{_unique}-{b}-{i}")))}")).Count);
+    }
+
+    [Fact]
     public async Task Reference_ToAMissingOrganization_Is422AtTheReference()
     {
         var role = new JsonObject

@@ -36,7 +36,10 @@ internal static class FhirServerServices
         var services = builder.Services;
         var limits = configuration.GetSection(LimitsOptions.SectionName).Get<LimitsOptions>() ?? new LimitsOptions();
         services.Configure<LimitsOptions>(configuration.GetSection(LimitsOptions.SectionName));
-        services.Configure<HistoryOptions>(configuration.GetSection(HistoryOptions.SectionName));
+        services.AddOptions<HistoryOptions>()
+            .Bind(configuration.GetSection(HistoryOptions.SectionName))
+            .Validate(o => o.HorizonLag >= TimeSpan.Zero, "History:HorizonLag cannot be negative: a horizon ahead of the clock would hide versions still being written.")
+            .ValidateOnStart();
         services.AddOptions<SearchOptions>().Bind(configuration.GetSection(SearchOptions.SectionName))
             .Validate(o => DateTimeZoneProviders.Tzdb.GetZoneOrNull(o.TimeZone) is not null, "Search:TimeZone must be an IANA time zone, e.g. Europe/Paris.")
             .Validate(o => o.NearDefaultDistance > 0, "Search:NearDefaultDistance must be a number of kilometres greater than zero.")
@@ -115,6 +118,7 @@ internal static class FhirServerServices
         services.AddSingleton<WriteValidation>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<VersionRows>();
+        services.AddSingleton<WriteLock>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();
         services.AddScoped<ReadInteraction>();

@@ -11,6 +11,12 @@ namespace FhirMh.FhirServer.Interactions;
 /// <summary>
 /// history at instance, type and system level (http.html#history): newest first, <c>_since</c>,
 /// <c>_count</c>, and keyset paging links that stay correct while others write.
+/// <para>
+/// It is also a change feed (IHE mCSD ITI-91 polls it): <c>Bundle.meta.lastUpdated</c> is the
+/// response's horizon H (<see cref="HistoryReader.HorizonAsync"/>), the pages hold exactly the
+/// versions with <c>_since</c> &lt;= lastUpdated &lt; H, and the next poll with <c>_since</c> = H
+/// neither misses nor repeats a version.
+/// </para>
 /// </summary>
 internal sealed class HistoryInteraction(HistoryReader history, ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options)
 {
@@ -27,9 +33,13 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
             page = HistoryPage.Parse(pageToken) ?? throw FhirException.BadRequest($"'{pageToken}' is not a history page of this server.", "_page");
         }
 
-        var versions = count == 0
-            ? []
-            : await history.ReadAsync(new HistoryQuery(request.ResourceType, request.Id, since, count, page), cancellationToken);
+        // Every page of one response has the horizon of its first page, carried in the page token.
+        Instant? horizon = count == 0
+            ? null
+            : page?.Horizon ?? await history.HorizonAsync(since, NodaTime.Duration.FromTimeSpan(options.Value.HorizonLag), cancellationToken);
+        var versions = horizon is { } h
+            ? await history.ReadAsync(new HistoryQuery(request.ResourceType, request.Id, since, h, count, page), cancellationToken)
+            : [];
         if (versions.Count == 0 && request.Interaction == FhirInteraction.HistoryInstance &&
             await store.ReadCurrentAsync(request.ResourceType!, request.Id!, cancellationToken) is null)
         {
@@ -45,7 +55,13 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
         }
 
         var bundle = new Bundle { Type = Bundle.BundleType.History, Entry = shown.Select(v => Entry(request.BaseUrl, v)).ToList() };
-        AddLinks(bundle, request, count, since, page, shown, hasMore);
+        if (horizon is { } lastUpdated)
+        {
+            // Without a page (_count=0) there is no horizon: a client that kept one would skip versions.
+            bundle.Meta = new Meta { LastUpdated = lastUpdated.ToDateTimeOffset() };
+        }
+
+        AddLinks(bundle, request, count, since, page, shown, hasMore, horizon);
         return FhirResponse.Of(StatusCodes.Status200OK, bundle);
     }
 
@@ -88,7 +104,8 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
         Instant? since,
         HistoryPage? page,
         List<StoredVersion> shown,
-        bool hasMore)
+        bool hasMore,
+        Instant? horizon)
     {
         var path = request.Interaction switch
         {
@@ -112,7 +129,7 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
         }
 
         AddLink(bundle, "self", path + query + (page is null ? string.Empty : "&_page=" + page.Token));
-        if (shown.Count == 0)
+        if (shown.Count == 0 || horizon is not { } h)
         {
             return;
         }
@@ -121,12 +138,12 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
         var newerExists = page is { IsNewer: false } || (page is { IsNewer: true } && hasMore);
         if (olderExists)
         {
-            AddLink(bundle, "next", path + query + "&_page=" + new HistoryPage(shown[^1].RowId, IsNewer: false).Token);
+            AddLink(bundle, "next", path + query + "&_page=" + new HistoryPage(shown[^1].RowId, IsNewer: false, h).Token);
         }
 
         if (newerExists)
         {
-            AddLink(bundle, "previous", path + query + "&_page=" + new HistoryPage(shown[0].RowId, IsNewer: true).Token);
+            AddLink(bundle, "previous", path + query + "&_page=" + new HistoryPage(shown[0].RowId, IsNewer: true, h).Token);
         }
     }
 

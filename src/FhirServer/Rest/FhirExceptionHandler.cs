@@ -34,6 +34,11 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
         }
 
         httpContext.Response.Clear();
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = "1";
+        }
+
         var output = OutputOptions.Default with { Format = OutputOptions.FormatForErrors(httpContext.Request) };
         await new FhirResult(FhirResponse.Of(status, outcome), output, FhirEndpoints.BaseUrl(httpContext.Request)).ExecuteAsync(httpContext);
         return true;
@@ -52,6 +57,8 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
             OperationOutcomes.Error(OperationOutcome.IssueType.Conflict, conflict.Message + " Retry the request.")),
         _ when Storage.TransientConflict.Is(exception) => (StatusCodes.Status409Conflict,
             OperationOutcomes.Error(OperationOutcome.IssueType.Transient, "The request met another one changing the same records and was undone; nothing was written. Retry it.")),
+        _ when Storage.StorageBusy.Is(exception) => (StatusCodes.Status503ServiceUnavailable,
+            OperationOutcomes.Error(OperationOutcome.IssueType.Transient, "The database did not answer in time and the request was undone. Retry it in a moment.")),
         _ => null,
     };
 

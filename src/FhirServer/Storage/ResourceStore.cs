@@ -352,9 +352,10 @@ internal sealed class ResourceStore(
     }
 
     /// <summary>
-    /// Takes the search parameter lock and checks the parameters' stamp (SearchParameterWrites).
-    /// A store transaction does it once: the lock is held to its end, and the stamp cannot change
-    /// under it, unless the transaction itself writes a SearchParameter.
+    /// Takes the <see cref="WriteLock"/> and checks the parameters' stamp (SearchParameterWrites).
+    /// Every write calls it before it builds its row, which assigns <c>lastUpdated</c>: history
+    /// horizons rely on that order. A store transaction does it once: the lock is held to its end,
+    /// and the stamp cannot change under it, unless the transaction itself writes a SearchParameter.
     /// </summary>
     private async Task EnterParametersAsync(string type, CancellationToken cancellationToken)
     {

@@ -52,13 +52,6 @@ internal sealed class VersionRows(IClock clock, FhirSerializers serializers, Sea
         Json = null,
     };
 
-    /// <summary>
-    /// Microsecond precision: what PostgreSQL's timestamptz keeps, so the instant in the stored
-    /// JSON and the one in the column are the same.
-    /// </summary>
-    private Instant Now()
-    {
-        var ticks = clock.GetCurrentInstant().ToUnixTimeTicks();
-        return Instant.FromUnixTimeTicks(ticks - (ticks % 10));
-    }
+    /// <summary>Now, at the precision the store keeps (<see cref="StoredInstants"/>).</summary>
+    private Instant Now() => StoredInstants.Floor(clock.GetCurrentInstant());
 }

@@ -10,35 +10,23 @@ using NodaTime;
 namespace FhirMh.FhirServer.Search.Stored;
 
 /// <summary>
-/// What every resource write does about stored SearchParameters, inside its transaction.
-/// <para>
-/// The guarantee: a resource version is indexed under a stored parameter either by its writer
-/// or by the parameter's re-index job. On PostgreSQL every write holds a shared advisory lock
-/// for its whole transaction and a SearchParameter write holds it exclusively. So a write that
-/// began before a SearchParameter change commits before that change does, and is visible to
-/// the job, which only starts after the change has committed; a write that begins later reads
-/// the new stamp under its lock and indexes with the new set. On SQLite the write gate
-/// serializes all writes of the one process the same way.
-/// </para>
+/// What every resource write does about stored SearchParameters, inside its transaction: it takes
+/// the <see cref="WriteLock"/> (exclusively when it writes a SearchParameter, which is what keeps a
+/// version from being indexed by neither its writer nor the parameter's re-index job) and checks
+/// the parameters' stamp.
 /// </summary>
 internal sealed class SearchParameterWrites(StoredSearchParameters stored, SearchParameterRegistry registry, FhirSerializers serializers, IClock clock)
 {
-    /// <summary>An arbitrary constant shared by every FhirMh process: "FhirMhSP" in ASCII.</summary>
-    private const long LockKey = 0x467869724D685350;
-
-    /// <summary>Called by every write, inside its transaction, before it indexes anything.</summary>
+    /// <summary>Called by every write, inside its transaction, before it assigns <c>lastUpdated</c> or indexes anything.</summary>
     public async Task EnterAsync(FhirDbContext db, string resourceType, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (resourceType == StoredSearchParameters.ResourceType)
         {
-            if (resourceType == StoredSearchParameters.ResourceType)
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({LockKey})", cancellationToken);
-            }
-            else
-            {
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({LockKey})", cancellationToken);
-            }
+            await WriteLock.TakeExclusiveAsync(db, cancellationToken);
+        }
+        else
+        {
+            await WriteLock.TakeSharedAsync(db, cancellationToken);
         }
 
         await stored.SyncAsync(db, cancellationToken);
