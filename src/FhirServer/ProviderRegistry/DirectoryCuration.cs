@@ -29,13 +29,13 @@ internal sealed class DirectoryCuration(
         {
             // Pending creates of a transaction Bundle are saved first, so that they are seen.
             await store.FlushAsync(cancellationToken);
-            var keys = duplicates.Keys(resource, id);
+            var (record, keys) = duplicates.Prepare(resource, id);
             await TransactionLocks.TakeAsync(
                 db,
                 IdentifierUniqueness.LockNames(resource).Concat(DuplicateDetection.LockNames(resource.TypeName, keys)),
                 cancellationToken);
             await IdentifierUniqueness.CheckAsync(db, resource, id, cancellationToken);
-            await duplicates.DetectAsync(resource, id, keys, cancellationToken);
+            await duplicates.DetectAsync(resource.TypeName, id, record, keys, cancellationToken);
         }
 
         store.BeforeCommit(ct => DirectoryReferences.CheckAsync(db, resource, ct));

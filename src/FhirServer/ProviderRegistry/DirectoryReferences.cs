@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using FhirMh.FhirServer.Interactions.Bundles;
 using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -14,7 +14,7 @@ namespace FhirMh.FhirServer.ProviderRegistry;
 /// (identifier only) references are not, as this server cannot vouch for them. It runs when the
 /// write's transaction commits, so a transaction Bundle may refer to resources it creates later.
 /// </summary>
-internal static partial class DirectoryReferences
+internal static class DirectoryReferences
 {
     /// <exception cref="FhirException">422 at the first reference whose target does not exist or is deleted.</exception>
     public static async Task CheckAsync(FhirDbContext db, Resource resource, CancellationToken cancellationToken)
@@ -22,9 +22,9 @@ internal static partial class DirectoryReferences
         var references = new List<(string Type, string Id, string Path)>();
         foreach (var (element, path) in ReferenceResolver.Descendants(resource, resource.TypeName))
         {
-            if (element is ResourceReference { Reference: { } text } && Relative().Match(text) is { Success: true } match)
+            if (element is ResourceReference { Reference: { } text } && ReferenceValue.Parse(text) is { TargetType: { } type, TargetId: { } id })
             {
-                references.Add((match.Groups["type"].Value, match.Groups["id"].Value, path));
+                references.Add((type, id, path));
             }
         }
 
@@ -52,7 +52,4 @@ internal static partial class DirectoryReferences
             }
         }
     }
-
-    [GeneratedRegex(@"^(?<type>[A-Z][A-Za-z]+)/(?<id>[A-Za-z0-9\-\.]{1,64})(?:/_history/[A-Za-z0-9\-\.]{1,64})?$")]
-    private static partial Regex Relative();
 }

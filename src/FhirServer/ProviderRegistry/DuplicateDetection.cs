@@ -15,11 +15,12 @@ namespace FhirMh.FhirServer.ProviderRegistry;
 /// </summary>
 internal sealed class DuplicateDetection(FhirDbContext db, DirectoryRuleSets ruleSets, FhirSerializers serializers, IClock clock)
 {
-    /// <summary>The blocking keys of <paramref name="resource"/> under its type's rules.</summary>
-    public IReadOnlyList<string> Keys(Resource resource, string id)
+    /// <summary>The record as <paramref name="resource"/>'s type's rules compare it, with its blocking keys.</summary>
+    public (PreparedRecord Record, IReadOnlyList<string> Keys) Prepare(Resource resource, string id)
     {
         var rules = ruleSets.For(resource.TypeName);
-        return rules.Matcher.BlockingKeys(rules.Matcher.Prepare(rules.Extract(id, resource))).Distinct(StringComparer.Ordinal).ToList();
+        var prepared = rules.Matcher.Prepare(rules.Extract(id, resource));
+        return (prepared, rules.Matcher.BlockingKeys(prepared).Distinct(StringComparer.Ordinal).ToList());
     }
 
     /// <summary>The lock names of the keys: a writer of a record waits for concurrent writers of records that share a key, then compares with them.</summary>
@@ -27,9 +28,8 @@ internal sealed class DuplicateDetection(FhirDbContext db, DirectoryRuleSets rul
         keys.Select(k => $"directory-key|{type}|{k}");
 
     /// <summary>Stores the record's keys and its pairs, replacing what an earlier version left.</summary>
-    public async Task DetectAsync(Resource resource, string id, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    public async Task DetectAsync(string type, string id, PreparedRecord prepared, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        var type = resource.TypeName;
         var rules = ruleSets.For(type);
         await ForgetAsync(type, id, cancellationToken);
         db.DuplicateKeys.AddRange(keys.Select(k => new DuplicateKeyRow { ResourceType = type, ResourceId = id, Key = k }));
@@ -43,7 +43,6 @@ internal sealed class DuplicateDetection(FhirDbContext db, DirectoryRuleSets rul
             .ToListAsync(cancellationToken);
         if (candidateIds.Count > 0)
         {
-            var prepared = rules.Matcher.Prepare(rules.Extract(id, resource));
             var candidates = await db.Resources
                 .Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted && candidateIds.Contains(r.ResourceId))
                 .Select(r => new { r.ResourceId, r.Json })
@@ -51,7 +50,7 @@ internal sealed class DuplicateDetection(FhirDbContext db, DirectoryRuleSets rul
             var now = clock.GetCurrentInstant();
             foreach (var candidate in candidates)
             {
-                var score = Score(rules.Matcher, prepared, rules.Extract(candidate.ResourceId, serializers.ParseJson(candidate.Json!)));
+                var score = rules.Matcher.Score(prepared, rules.Matcher.Prepare(rules.Extract(candidate.ResourceId, serializers.ParseJson(candidate.Json!))));
                 if (score.Weight >= rules.Rules.LowerThreshold)
                 {
                     var (first, second) = string.CompareOrdinal(id, candidate.ResourceId) < 0 ? (id, candidate.ResourceId) : (candidate.ResourceId, id);
@@ -77,7 +76,4 @@ internal sealed class DuplicateDetection(FhirDbContext db, DirectoryRuleSets rul
         await db.DuplicateKeys.Where(k => k.ResourceType == type && k.ResourceId == id).ExecuteDeleteAsync(cancellationToken);
         await db.PotentialDuplicates.Where(p => p.ResourceType == type && (p.FirstId == id || p.SecondId == id)).ExecuteDeleteAsync(cancellationToken);
     }
-
-    private static MatchScore Score(RecordMatcher matcher, PreparedRecord prepared, MatchRecord other) =>
-        matcher.Score(prepared, matcher.Prepare(other));
 }

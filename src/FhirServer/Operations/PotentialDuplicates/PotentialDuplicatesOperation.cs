@@ -33,7 +33,7 @@ internal sealed class PotentialDuplicatesOperation(FhirDbContext db, ResourceSto
         var pairs = db.PotentialDuplicates.Where(p => p.ResourceType == type);
         if (request.Id is { } id)
         {
-            if (await StoredResources.ReadLiveAsync(store, serializers, type, id, cancellationToken) is null)
+            if (await store.ReadCurrentAsync(type, id, cancellationToken) is not { IsDeleted: false })
             {
                 throw FhirException.NotFound($"{type}/{id} is not known.");
             }
@@ -44,23 +44,35 @@ internal sealed class PotentialDuplicatesOperation(FhirDbContext db, ResourceSto
         var total = await pairs.CountAsync(cancellationToken);
         var page = await pairs.OrderByDescending(p => p.Weight).ThenBy(p => p.FirstId).ThenBy(p => p.SecondId).Take(count).ToListAsync(cancellationToken);
         var rules = ruleSets.For(type);
+
+        // Each record of the page is read and prepared once, however many pairs it is in.
+        var ids = page.SelectMany(p => new[] { p.FirstId, p.SecondId }).Distinct().ToList();
+        var records = (await db.Resources
+                .Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted && ids.Contains(r.ResourceId))
+                .Select(r => new { r.ResourceId, r.Json })
+                .ToListAsync(cancellationToken))
+            .ToDictionary(
+                r => r.ResourceId,
+                r =>
+                {
+                    var resource = serializers.ParseJson(r.Json!);
+                    return (Resource: resource, Record: rules.Matcher.Prepare(rules.Extract(r.ResourceId, resource)));
+                });
         var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = total };
         foreach (var pair in page)
         {
             // On the type the entry is the first record of the pair; on an instance, the other one.
             var (shown, other) = request.Id is null || request.Id == pair.SecondId ? (pair.FirstId, pair.SecondId) : (pair.SecondId, pair.FirstId);
-            var shownResource = await StoredResources.ReadLiveAsync(store, serializers, type, shown, cancellationToken);
-            var otherResource = await StoredResources.ReadLiveAsync(store, serializers, type, other, cancellationToken);
-            if (shownResource is null || otherResource is null)
+            if (!records.TryGetValue(shown, out var shownRecord) || !records.TryGetValue(other, out var otherRecord))
             {
                 continue;
             }
 
-            var score = rules.Matcher.Score(rules.Matcher.Prepare(rules.Extract(shown, shownResource)), rules.Matcher.Prepare(rules.Extract(other, otherResource)));
+            var score = rules.Matcher.Score(shownRecord.Record, otherRecord.Record);
             var search = new Bundle.SearchComponent { Mode = Bundle.SearchEntryMode.Match, Score = (decimal)Math.Round(score.Probability, 4) };
             search.Extension.Add(new Extension(MatchGrades.ExtensionUrl, new Code(MatchGrades.Of(rules.Rules, score.Weight) ?? "possible")));
             search.Extension.Add(entries.Explanation(rules, $"{type}/{other}", score));
-            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"{request.BaseUrl}/{type}/{shown}", Resource = shownResource, Search = search });
+            bundle.Entry.Add(new Bundle.EntryComponent { FullUrl = $"{request.BaseUrl}/{type}/{shown}", Resource = shownRecord.Resource, Search = search });
         }
 
         return FhirResponse.Of(StatusCodes.Status200OK, bundle);
