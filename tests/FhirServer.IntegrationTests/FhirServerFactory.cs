@@ -20,6 +20,7 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         builder.UseSetting("Storage:ConnectionString", connectionString);
         builder.UseSetting("ClientRegistry:Enabled", "false");
         builder.UseSetting("ProviderRegistry:Enabled", "false");
+        builder.UseSetting("Security:Enabled", "false");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

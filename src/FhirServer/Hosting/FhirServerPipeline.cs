@@ -19,6 +19,8 @@ internal static class FhirServerPipeline
                     : Results.Text("database unreachable", statusCode: StatusCodes.Status503ServiceUnavailable))
             .WithTags("Operations")
             .WithSummary("The database is reachable.");
+        Security.SmartConfiguration.Map(app);
+        Security.TokenEndpoint.Map(app);
         app.MapFhirEndpoints();
         return app;
     }

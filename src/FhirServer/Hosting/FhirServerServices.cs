@@ -7,6 +7,7 @@ using FhirMh.FhirServer.Questionnaires;
 using FhirMh.FhirServer.Operations.Terminology;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
+using FhirMh.FhirServer.Security;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Search.Sql;
@@ -146,6 +147,7 @@ internal static class FhirServerServices
         // Until search exists every conditional reference is refused; search replaces this registration.
         services.AddScoped<IConditionalReferenceResolver, SearchConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
+        AddSecurity(services, configuration);
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ConformanceStartup>();
         services.AddHostedService<SeedStartup>();
@@ -158,6 +160,24 @@ internal static class FhirServerServices
         services.AddEndpointsApiExplorer();
         services.AddSwaggerGen();
         return builder;
+    }
+
+    private static void AddSecurity(IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddOptions<SecurityOptions>().Bind(configuration.GetSection(SecurityOptions.SectionName))
+            .Validate(o => o.Issuers.All(i => i.Issuer.Length > 0 && (i.Jwks is not null || i.JwksUrl is not null)), "Each Security:Issuers entry needs an Issuer and its keys (Jwks or JwksUrl).")
+            .Validate(o => o.TokenEndpoint.Clients.All(c => c.ClientId.Length > 0 && (c.Jwks is not null || c.JwksUrl is not null)), "Each Security:TokenEndpoint:Clients entry needs a ClientId and its public keys (Jwks or JwksUrl).")
+            .ValidateOnStart();
+        services.AddHttpClient(nameof(IssuerKeys));
+        services.AddSingleton<IssuerKeys>();
+        services.AddSingleton<ServerSigningKeys>();
+        services.AddSingleton<AccessTokenValidator>();
+        services.AddScoped<TokenEndpoint>();
+        services.AddScoped<CallerContext>();
+        services.AddScoped<AccessRules>();
+        services.AddScoped<AccessChecks>();
+        services.AddScoped<InteractionAccess>();
+        services.AddHostedService<SecurityStartup>();
     }
 
     private static void AddStorage(IServiceCollection services, StorageOptions storage)

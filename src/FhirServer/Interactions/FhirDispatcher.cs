@@ -9,7 +9,7 @@ namespace FhirMh.FhirServer.Interactions;
 
 /// <summary>
 /// The one point every interaction passes through, from the HTTP endpoints and from each entry
-/// of a batch or transaction: where access control, audit and registry hooks attach.
+/// of a batch or transaction: the caller's scopes are checked here before anything runs.
 /// </summary>
 internal sealed partial class FhirDispatcher(
     ReadInteraction read,
@@ -24,7 +24,8 @@ internal sealed partial class FhirDispatcher(
     CapabilitiesInteraction capabilities,
     BundleInteraction bundles,
     IServiceProvider services,
-    StoredSearchParameters storedParameters)
+    StoredSearchParameters storedParameters,
+    Security.InteractionAccess access)
 {
     public async Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -32,6 +33,7 @@ internal sealed partial class FhirDispatcher(
 
         // Stored SearchParameters may have changed through another process sharing the database.
         await storedParameters.RefreshAsync(cancellationToken);
+        await access.AuthorizeAsync(request, cancellationToken);
         return await (request.Interaction switch
         {
             FhirInteraction.Read => read.HandleAsync(request, cancellationToken),

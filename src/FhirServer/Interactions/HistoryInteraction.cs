@@ -18,7 +18,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// neither misses nor repeats a version.
 /// </para>
 /// </summary>
-internal sealed class HistoryInteraction(HistoryReader history, ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options)
+internal sealed class HistoryInteraction(HistoryReader history, ResourceStore store, FhirSerializers serializers, IOptions<HistoryOptions> options, Security.AccessChecks access)
 {
     private static readonly string[] OutputParameters = ["_format", "_pretty", "_summary", "_elements"];
 
@@ -38,7 +38,7 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
             ? null
             : page?.Horizon ?? await history.HorizonAsync(since, NodaTime.Duration.FromTimeSpan(options.Value.HorizonLag), cancellationToken);
         var versions = horizon is { } h
-            ? await history.ReadAsync(new HistoryQuery(request.ResourceType, request.Id, since, h, count, page), cancellationToken)
+            ? await history.ReadAsync(new HistoryQuery(request.ResourceType, request.Id, since, h, count, page, Visible(request)), cancellationToken)
             : [];
         if (versions.Count == 0 && request.Interaction == FhirInteraction.HistoryInstance &&
             await store.ReadCurrentAsync(request.ResourceType!, request.Id!, cancellationToken) is null)
@@ -64,6 +64,13 @@ internal sealed class HistoryInteraction(HistoryReader history, ResourceStore st
         AddLinks(bundle, request, count, since, page, shown, hasMore, horizon);
         return FhirResponse.Of(StatusCodes.Status200OK, bundle);
     }
+
+    /// <summary>
+    /// Type history shows the versions of the resources the caller may see now; instance history
+    /// was checked by the dispatcher, and system history needs scopes that reach everything.
+    /// </summary>
+    private IQueryable<ResourceRow>? Visible(FhirRequest request) =>
+        request.Interaction == FhirInteraction.HistoryType ? access.VisibleCurrent(request.ResourceType!) : null;
 
     private Bundle.EntryComponent Entry(string baseUrl, StoredVersion version)
     {

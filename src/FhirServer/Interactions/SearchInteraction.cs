@@ -21,7 +21,8 @@ internal sealed class SearchInteraction(
     CompartmentDefinitions compartments,
     FhirDbContext db,
     StoredSearchParameters storedParameters,
-    IOptions<SearchOptions> options)
+    IOptions<SearchOptions> options,
+    Security.AccessChecks access)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -75,7 +76,7 @@ internal sealed class SearchInteraction(
 
         var distances = await DistancesAsync(search, rows, cancellationToken);
         var entries = rows.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Match) with { Distance = distances.GetValueOrDefault(row.RowId) }).ToList();
-        var included = await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken);
+        var included = await access.VisibleAsync(await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken), cancellationToken);
         entries.AddRange(included.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
 
         if (search.Ignored.Count > 0 || incomplete.Count > 0)

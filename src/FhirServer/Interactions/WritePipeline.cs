@@ -23,7 +23,8 @@ internal sealed class WritePipeline(
     PatientMatchRules matchRules,
     DirectoryCuration directory,
     FhirDbContext db,
-    ResourceStore store)
+    ResourceStore store,
+    Security.AccessChecks access)
 {
     /// <summary>How often a write of its own runs again after losing a race; each round has one winner.</summary>
     private const int MaxAttempts = 8;
@@ -48,7 +49,15 @@ internal sealed class WritePipeline(
     {
         var isRegistered = registration.Applies(prepared.Resource);
         var isDirectory = directory.Applies(prepared.Resource);
-        if (prepared.Response is null && !isRegistered && !isDirectory)
+        var type = prepared.Resource.TypeName;
+        var isRestricted = access.Restricts(type, Security.AccessChecks.Writing);
+        if (isRestricted && prepared.Resource.Id is { Length: > 0 } id)
+        {
+            // An update may not reach a resource outside the caller's scopes, even to replace it.
+            await access.EnsureChangeableAsync(type, id, Security.AccessChecks.Writing, db, cancellationToken);
+        }
+
+        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted)
         {
             var result = await write(prepared.Resource);
             if (PatientMatchRules.IsRules(prepared.Resource))
@@ -61,7 +70,7 @@ internal sealed class WritePipeline(
 
         if (store.IsInTransaction)
         {
-            return await WriteYieldingAsync(prepared, isRegistered, isDirectory, write, written, cancellationToken);
+            return await WriteYieldingAsync(prepared, isRegistered, isDirectory, isRestricted, write, written, cancellationToken);
         }
 
         // A write of its own, without If-Match, retries after losing a race as a plain update does
@@ -71,7 +80,7 @@ internal sealed class WritePipeline(
             try
             {
                 await using var transaction = await store.BeginTransactionAsync(cancellationToken);
-                var result = await WriteYieldingAsync(prepared, isRegistered, isDirectory, write, written, cancellationToken);
+                var result = await WriteYieldingAsync(prepared, isRegistered, isDirectory, isRestricted, write, written, cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
@@ -86,6 +95,7 @@ internal sealed class WritePipeline(
         PreparedWrite prepared,
         bool isRegistered,
         bool isDirectory,
+        bool isRestricted,
         Func<Resource, Task<T>> write,
         Func<T, StoredVersion?> written,
         CancellationToken cancellationToken)
@@ -95,6 +105,13 @@ internal sealed class WritePipeline(
         var issues = prepared.Issues.ToList();
         if (written(stored) is { IsDeleted: false } version)
         {
+            if (isRestricted)
+            {
+                // Checked in SQL on the version as stored, by the rules search uses: the scope's
+                // compartment and parameters. A write outside them is rolled back.
+                store.BeforeCommit(ct => access.EnsureWrittenWithinAsync(version.ResourceType, version.ResourceId, ct));
+            }
+
             if (prepared.Response is not null)
             {
                 issues.AddRange(await responses.CompleteAsync(prepared.Response, version, cancellationToken));
@@ -117,6 +134,7 @@ internal sealed class WritePipeline(
     /// <summary>Deletes a resource; a source Patient leaves its golden record in the same transaction.</summary>
     public async Task<StoredVersion?> DeleteAsync(string type, string id, Preconditions preconditions, CancellationToken cancellationToken)
     {
+        await access.EnsureChangeableAsync(type, id, Security.SmartPermissions.Delete, db, cancellationToken);
         if (directory.IsEnabled && DirectoryTypes.Curated.Contains(type))
         {
             await using var own = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);

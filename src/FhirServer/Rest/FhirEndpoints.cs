@@ -34,6 +34,10 @@ internal static class FhirEndpoints
 
         // Address first: a body sent to an unknown type is a 404, not a parse error.
         FhirDispatcher.CheckAddress(type, id);
+        var baseUrl = BaseUrl(http.Request);
+
+        // Who is calling, before any body is read: a caller without a valid token learns nothing more.
+        await Security.BearerAuthentication.AuthenticateAsync(http, baseUrl, isPublic: interaction == FhirInteraction.Capabilities, cancellationToken);
         var bodyReader = http.RequestServices.GetRequiredService<RequestBodyReader>();
         var resource = interaction switch
         {
@@ -44,7 +48,6 @@ internal static class FhirEndpoints
             _ => null,
         };
         var patch = interaction is FhirInteraction.Patch ? await bodyReader.ReadPatchAsync(http.Request, cancellationToken) : null;
-        var baseUrl = BaseUrl(http.Request);
         var parameters = http.Request.Query.SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string>(p.Key, v ?? string.Empty))).ToList();
         if (http.Request.Method == HttpMethods.Post && interaction is FhirInteraction.SearchType or FhirInteraction.SearchSystem)
         {

@@ -39,6 +39,11 @@ internal sealed partial class FhirExceptionHandler(ILogger<FhirExceptionHandler>
             httpContext.Response.Headers.RetryAfter = "1";
         }
 
+        if (exception is FhirException { WwwAuthenticate: { } challenge })
+        {
+            httpContext.Response.Headers.WWWAuthenticate = challenge;
+        }
+
         var output = OutputOptions.Default with { Format = OutputOptions.FormatForErrors(httpContext.Request) };
         await new FhirResult(FhirResponse.Of(status, outcome), output, FhirEndpoints.BaseUrl(httpContext.Request)).ExecuteAsync(httpContext);
         return true;

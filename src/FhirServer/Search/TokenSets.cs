@@ -47,6 +47,7 @@ internal sealed class TokenSets(FhirDbContext db, FhirSerializers serializers)
                 ValueCriterion { Modifier: "in" or "not-in" or "above" or "below", Parameter.Type: SearchParamType.Token } value => [value],
                 ChainCriterion chain => Flatten(chain.Targets.Select(t => t.Inner)),
                 HasCriterion has => Flatten([has.Inner]),
+                Security.AccessCriterion access => Flatten(access.Alternatives.SelectMany(a => a)),
                 _ => [],
             };
             foreach (var value in nested)

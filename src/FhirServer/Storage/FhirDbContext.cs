@@ -90,5 +90,6 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
         ReindexModel.Configure(modelBuilder);
         RegistryModel.Configure(modelBuilder);
         ProviderRegistryModel.Configure(modelBuilder);
+        Security.SecurityModel.Configure(modelBuilder);
     }
 }

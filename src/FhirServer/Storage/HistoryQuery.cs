@@ -10,4 +10,5 @@ namespace FhirMh.FhirServer.Storage;
 /// <param name="Horizon">The exclusive upper bound, from <see cref="HistoryReader.HorizonAsync"/>.</param>
 /// <param name="Count">The page size.</param>
 /// <param name="Page">Where the page starts, or null for the newest versions.</param>
-internal sealed record HistoryQuery(string? ResourceType, string? ResourceId, Instant? Since, Instant Horizon, int Count, HistoryPage? Page);
+/// <param name="Visible">The current rows whose versions the caller may see, or null for all: hidden resources are left out before paging.</param>
+internal sealed record HistoryQuery(string? ResourceType, string? ResourceId, Instant? Since, Instant Horizon, int Count, HistoryPage? Page, IQueryable<ResourceRow>? Visible = null);

@@ -53,6 +53,11 @@ internal sealed class HistoryReader(FhirDbContext db, WriteLock writeLock, ICloc
             rows = rows.Where(r => r.LastUpdated >= since);
         }
 
+        if (query.Visible is { } visible)
+        {
+            rows = rows.Where(r => visible.Any(c => c.ResourceType == r.ResourceType && c.ResourceId == r.ResourceId));
+        }
+
         if (query.Page is { IsNewer: true } newer)
         {
             // Walking back towards newer versions: read upwards, then present newest first.

@@ -18,7 +18,8 @@ namespace FhirMh.FhirServer.Operations.Everything;
 internal sealed class EverythingOperation(
     FhirDbContext db,
     CompartmentDefinitions compartments,
-    IOptions<SearchOptions> options)
+    IOptions<SearchOptions> options,
+    Security.AccessChecks access)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -50,12 +51,15 @@ internal sealed class EverythingOperation(
             .Where(x => x.TargetId == id && x.TargetType == "Patient")
             .Select(x => new { x.RowId, x.ResourceType, x.Param })
             .ToListAsync(cancellationToken);
-        var members = referring
+        var inCompartment = referring
             .Where(x => compartments.ParametersOf("Patient", x.ResourceType).Contains(x.Param))
-            .Select(x => x.RowId)
-            .Append(patient.RowId)
+            .Select(x => (x.RowId, x.ResourceType))
+            .Append((patient.RowId, "Patient"))
             .Distinct()
             .ToList();
+
+        // What the caller may not see is left out before paging, so pages keep their size.
+        var members = (await access.VisibleRowIdsAsync(inCompartment, cancellationToken)).ToList();
 
         var query = db.Resources.Where(r => members.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted && r.RowId > after);
         if (types.Count > 0)
@@ -84,7 +88,7 @@ internal sealed class EverythingOperation(
         var pageRows = rows.Select(r => r.RowId).ToList();
         var referenced = db.ReferenceIndex.Where(x => pageRows.Contains(x.RowId));
         var shown = rows.Select(r => r.RowId).ToHashSet();
-        var included = await SearchIncludes.ReadTargetsAsync(db, referenced, options.Value.MaxIncluded, cancellationToken);
+        var included = await access.VisibleAsync(await SearchIncludes.ReadTargetsAsync(db, referenced, options.Value.MaxIncluded, cancellationToken), cancellationToken);
         foreach (var row in included.Where(r => !members.Contains(r.RowId) && shown.Add(r.RowId)))
         {
             entries.Add(SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Include));

@@ -2,6 +2,7 @@ using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Parameters;
 using FhirMh.FhirServer.Search.Parsing;
+using FhirMh.FhirServer.Security;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
@@ -15,17 +16,36 @@ namespace FhirMh.FhirServer.Search.Sql;
 /// EXISTS sub-query over an index table (ARCHITECTURE.md, Search), so SQLite and PostgreSQL
 /// share the builder. Value semantics follow search.html#ptypes and search.html#prefix.
 /// </summary>
-internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSets tokenSets, IOptions<SearchOptions> options)
+internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSets tokenSets, IOptions<SearchOptions> options, AccessRules access)
 {
+    /// <summary>What a search (its matches, chained and reverse-chained targets) may reach: rows readable or searchable.</summary>
+    private const SmartPermissions Searching = SmartPermissions.Read | SmartPermissions.Search;
+
     private Dictionary<SearchValue, TokenSet> _tokenSets = [];
+
+    private string _baseUrl = string.Empty;
 
     /// <summary>Current, live resources of the given types (all types when empty) that meet every criterion.</summary>
     /// <remarks>ValueSets and CodeSystems the criteria refer to (<c>:in</c>, <c>:below</c>...) are read first.</remarks>
     public async Task<IQueryable<ResourceRow>> MatchesAsync(
         IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl, CancellationToken cancellationToken)
     {
-        _tokenSets = await tokenSets.LoadAsync(criteria, cancellationToken);
+        _baseUrl = baseUrl;
+        var restrictions = types.Select(t => access.Restriction(t, Searching)).OfType<SearchCriterion>();
+        _tokenSets = await tokenSets.LoadAsync([.. criteria, .. restrictions], cancellationToken);
         return Matches(types, criteria, baseUrl);
+    }
+
+    /// <summary>
+    /// The current, live resources of <paramref name="type"/> within the caller's scopes granting
+    /// any of <paramref name="permissions"/>: every check of a single resource (read, write, history)
+    /// asks this, so it applies the same rules as search.
+    /// </summary>
+    public IQueryable<ResourceRow> Reachable(string type, SmartPermissions permissions, string baseUrl)
+    {
+        _baseUrl = baseUrl;
+        var query = db.Resources.Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
+        return access.Restriction(type, permissions) is { } restriction ? query.Where(Predicate(type, restriction, baseUrl)) : query;
     }
 
     private IQueryable<ResourceRow> Matches(IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl)
@@ -40,19 +60,58 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         return query;
     }
 
+    /// <summary>
+    /// The current, live resources of the types that the caller may reach: every search, chain and
+    /// <c>_has</c> starts here, so data outside the caller's scopes neither matches nor acts as an
+    /// oracle for another criterion.
+    /// </summary>
     private IQueryable<ResourceRow> Live(IReadOnlyList<string> types)
     {
         if (types.Count == 1)
         {
             var type = types[0];
-            return db.Resources.Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
+            var query = db.Resources.Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted);
+            return access.Restriction(type, Searching) is { } restriction ? query.Where(Predicate(type, restriction, _baseUrl)) : query;
         }
 
         var list = types.ToList();
-        return list.Count == 0
-            ? db.Resources.Where(r => r.IsCurrent && !r.IsDeleted)
-            : db.Resources.Where(r => list.Contains(r.ResourceType) && r.IsCurrent && !r.IsDeleted);
+        if (list.Count == 0)
+        {
+            if (!access.ReachesEverything(Searching))
+            {
+                throw FhirException.Forbidden("The access token's scopes do not reach every resource type: name the types to search with _type.");
+            }
+
+            return db.Resources.Where(r => r.IsCurrent && !r.IsDeleted);
+        }
+
+        var live = db.Resources.Where(r => list.Contains(r.ResourceType) && r.IsCurrent && !r.IsDeleted);
+        var restricted = list.Select(t => (Type: t, Restriction: access.Restriction(t, Searching))).Where(t => t.Restriction is not null).ToList();
+        if (restricted.Count == 0)
+        {
+            return live;
+        }
+
+        // Each type under its own restriction: (type = T1 and R1) or (type = T2 and R2) or (type not restricted).
+        var free = list.Except(restricted.Select(t => t.Type)).ToList();
+        var alternatives = restricted
+            .Select(t => PredicateComposer.And<ResourceRow>([OfType(t.Type), Predicate(t.Type, t.Restriction!, _baseUrl)]))
+            .ToList();
+        if (free.Count > 0)
+        {
+            alternatives.Add(r => free.Contains(r.ResourceType));
+        }
+
+        return live.Where(PredicateComposer.Or(alternatives));
     }
+
+    private static Expr OfType(string type) => r => r.ResourceType == type;
+
+    private Expr AccessPredicate(string? type, AccessCriterion access, string baseUrl) => access.Alternatives.Count == 0
+        ? r => false
+        : PredicateComposer.Or(access.Alternatives
+            .Select(all => all.Count == 0 ? (r => true) : PredicateComposer.And(all.Select(c => Predicate(type, c, baseUrl)).ToList()))
+            .ToList());
 
     private Expr Predicate(string? type, SearchCriterion criterion, string baseUrl) => criterion switch
     {
@@ -60,6 +119,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         ChainCriterion chain => ChainPredicate(type, chain, baseUrl),
         HasCriterion has => HasPredicate(has, baseUrl),
         CompartmentCriterion compartment => CompartmentPredicate(compartment),
+        AccessCriterion access => AccessPredicate(type, access, baseUrl),
         _ => throw new ArgumentOutOfRangeException(nameof(criterion)),
     };
 

@@ -794,6 +794,51 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Security.SigningKeyRow", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("kid");
+
+                    b.Property<Instant>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PrivateJwk")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("private_jwk");
+
+                    b.HasKey("KeyId");
+
+                    b.ToTable("signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.UsedAssertionRow", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("JwtId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("jti");
+
+                    b.Property<Instant>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("ClientId", "JwtId");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_used_assertions_expires_at");
+
+                    b.ToTable("used_assertions", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Storage.ResourceRow", b =>
                 {
                     b.Property<long>("RowId")

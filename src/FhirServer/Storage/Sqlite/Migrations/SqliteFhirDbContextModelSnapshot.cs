@@ -767,6 +767,51 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Security.SigningKeyRow", b =>
+                {
+                    b.Property<string>("KeyId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kid");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PrivateJwk")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("private_jwk");
+
+                    b.HasKey("KeyId");
+
+                    b.ToTable("signing_keys", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.UsedAssertionRow", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<string>("JwtId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("jti");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.HasKey("ClientId", "JwtId");
+
+                    b.HasIndex("ExpiresAt")
+                        .HasDatabaseName("ix_used_assertions_expires_at");
+
+                    b.ToTable("used_assertions", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Storage.ResourceRow", b =>
                 {
                     b.Property<long>("RowId")

@@ -1,0 +1,9 @@
+using FhirMh.FhirServer.Search.Parsing;
+
+namespace FhirMh.FhirServer.Security;
+
+/// <summary>
+/// The rows of one type a caller may reach: any of <see cref="Alternatives"/> (one per granting
+/// scope), each a list of criteria that must all hold. No alternative means no row at all.
+/// </summary>
+internal sealed record AccessCriterion(IReadOnlyList<IReadOnlyList<SearchCriterion>> Alternatives) : SearchCriterion;

@@ -1,0 +1,163 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.Tokens;
+
+namespace FhirMh.FhirServer.IntegrationTests.Security;
+
+/// <summary>
+/// Who may call at all: bearer tokens checked for issuer, audience, lifetime and signature
+/// (401 with a challenge otherwise), the built-in SMART Backend Services token endpoint, and the
+/// SMART configuration that tells clients where it is.
+/// </summary>
+public abstract class AuthenticationTests(StorageFixture fixture)
+{
+    private const string Scope = "system/*.cruds";
+
+    private readonly HttpClient _client = fixture.CreateClient();
+
+    public static TheoryData<string, string> BadTokens => new()
+    {
+        { "wrong audience", TestTokens.Access(Scope, audience: "http://elsewhere.example/fhir") },
+        { "untrusted issuer", TestTokens.Access(Scope, issuer: "https://evil.example") },
+        { "expired", TestTokens.Access(Scope, expires: DateTime.UtcNow.AddMinutes(-10)) },
+        { "alg none", TestTokens.Unsigned(Scope) },
+        { "HMAC with the public key", TestTokens.Hmac(Scope) },
+        { "forged signature", TestTokens.Access(Scope, key: TestTokens.StrangerKey) },
+        { "not a JWT", "not-a-token" },
+    };
+
+    [Fact]
+    public async Task NoToken_Is401WithBearerChallengeAndOperationOutcome()
+    {
+        using var response = await _client.GetAsync("/fhir/Patient");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        var outcome = await response.BodyAsync();
+        Assert.Equal("OperationOutcome", (string?)outcome["resourceType"]);
+        Assert.Equal("login", (string?)outcome["issue"]![0]!["code"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(BadTokens))]
+    public async Task BadToken_Is401InvalidToken(string why, string token)
+    {
+        using var response = await _client.SendAsync(HttpMethod.Get, "/fhir/Patient", token);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {response.StatusCode}");
+        Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.Single().Parameter, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GoodToken_IsServed()
+    {
+        using var response = await _client.SendAsync(HttpMethod.Get, "/fhir/Patient?_count=1", TestTokens.Access(Scope));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task BadToken_InABundleEntry_NeverReachesIt()
+    {
+        var bundle = """{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET","url":"Patient"}}]}""";
+
+        using var response = await _client.SendAsync(HttpMethod.Post, "/fhir", TestTokens.Unsigned(Scope), bundle);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Metadata_NeedsNoToken()
+    {
+        using var response = await _client.GetAsync("/fhir/metadata");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task SmartConfiguration_HasTheRequiredFieldsWithAbsoluteUrls()
+    {
+        using var response = await _client.GetAsync("/fhir/.well-known/smart-configuration");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var configuration = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+
+        Assert.Equal(TestTokens.TokenUrl, (string?)configuration["token_endpoint"]);
+        Assert.Contains("client_credentials", configuration["grant_types_supported"]!.AsArray().Select(g => (string?)g));
+        Assert.Contains("private_key_jwt", configuration["token_endpoint_auth_methods_supported"]!.AsArray().Select(g => (string?)g));
+        Assert.Contains("permission-v2", configuration["capabilities"]!.AsArray().Select(g => (string?)g));
+        Assert.Contains("S256", configuration["code_challenge_methods_supported"]!.AsArray().Select(g => (string?)g));
+        Assert.True(Uri.IsWellFormedUriString((string?)configuration["jwks_uri"], UriKind.Absolute));
+    }
+
+    [Theory]
+    [InlineData(TestTokens.RsaClient, SecurityAlgorithms.RsaSha384, "system/*.cruds")]
+    [InlineData(TestTokens.EcClient, SecurityAlgorithms.EcdsaSha384, "system/Observation.rs")]
+    public async Task TokenEndpoint_SignedAssertion_GivesAWorkingToken(string clientId, string algorithm, string scope)
+    {
+        var key = clientId == TestTokens.RsaClient ? (SecurityKey)TestTokens.ClientRsaKey : TestTokens.ClientEcKey;
+
+        using var response = await RequestTokenAsync(TestTokens.Assertion(clientId, key, algorithm), scope);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var token = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("bearer", (string?)token["token_type"]);
+        Assert.Equal(scope, (string?)token["scope"]);
+        using var search = await _client.SendAsync(HttpMethod.Get, "/fhir/Observation?_count=1", (string)token["access_token"]!);
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_ReplayedJti_IsRefused()
+    {
+        var assertion = TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384);
+        using var first = await RequestTokenAsync(assertion, Scope);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+
+        using var replay = await RequestTokenAsync(assertion, Scope);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, replay.StatusCode);
+        Assert.Equal("invalid_client", (string?)JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    public static TheoryData<string, string, string> BadAssertions => new()
+    {
+        { "wrong audience", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, audience: "http://localhost/other"), "invalid_client" },
+        { "RS256 is not allowed", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha256), "invalid_client" },
+        { "another client's key", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.StrangerKey, SecurityAlgorithms.RsaSha384), "invalid_client" },
+        { "unregistered client", TestTokens.Assertion("nobody", TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384), "invalid_client" },
+        { "expired", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, expires: DateTime.UtcNow.AddMinutes(-3)), "invalid_client" },
+        { "exp too far ahead", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, expires: DateTime.UtcNow.AddHours(1)), "invalid_client" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadAssertions))]
+    public async Task TokenEndpoint_BadAssertion_IsRefused(string why, string assertion, string error)
+    {
+        using var response = await RequestTokenAsync(assertion, Scope);
+
+        Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {response.StatusCode}");
+        Assert.Equal(error, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    [Fact]
+    public async Task TokenEndpoint_ScopeBeyondTheRegistration_IsInvalidScope()
+    {
+        using var response = await RequestTokenAsync(TestTokens.Assertion(TestTokens.EcClient, TestTokens.ClientEcKey, SecurityAlgorithms.EcdsaSha384), "system/Patient.cruds");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("invalid_scope", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+    }
+
+    private Task<HttpResponseMessage> RequestTokenAsync(string assertion, string scope) =>
+        _client.PostAsync("/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = assertion,
+            ["scope"] = scope,
+        }));
+}
+
+public sealed class SqliteAuthenticationTests(SecuritySqliteFixture fixture) : AuthenticationTests(fixture), IClassFixture<SecuritySqliteFixture>;
+
+public sealed class PostgresAuthenticationTests(SecurityPostgresFixture fixture) : AuthenticationTests(fixture), IClassFixture<SecurityPostgresFixture>;
