@@ -168,6 +168,7 @@ internal static class FhirServerServices
             .Validate(o => o.Issuers.All(i => i.Issuer.Length > 0 && (i.Jwks is not null || i.JwksUrl is not null)), "Each Security:Issuers entry needs an Issuer and its keys (Jwks or JwksUrl).")
             .Validate(o => o.TokenEndpoint.Clients.All(c => c.ClientId.Length > 0 && (c.Jwks is not null || c.JwksUrl is not null)), "Each Security:TokenEndpoint:Clients entry needs a ClientId and its public keys (Jwks or JwksUrl).")
             .ValidateOnStart();
+        services.AddSingleton<IPostConfigureOptions<SecurityOptions>, DemoClient>();
         services.AddHttpClient(nameof(IssuerKeys));
         services.AddSingleton<IssuerKeys>();
         services.AddSingleton<ServerSigningKeys>();

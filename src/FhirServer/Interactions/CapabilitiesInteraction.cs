@@ -17,7 +17,8 @@ internal sealed class CapabilitiesInteraction(
     SearchParameterRegistry parameters,
     CanonicalBase canonicalBase,
     ConformancePackages packages,
-    WriteValidation validation)
+    WriteValidation validation,
+    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security)
 {
     public Task<FhirResponse> HandleAsync(FhirRequest request)
     {
@@ -60,6 +61,7 @@ internal sealed class CapabilitiesInteraction(
                 .ToList(),
         };
 
+        rest.Security = Security(request.BaseUrl);
         var statement = new CapabilityStatement
         {
             Status = PublicationStatus.Active,
@@ -100,6 +102,31 @@ internal sealed class CapabilitiesInteraction(
             .OrderBy(p => p.Code, StringComparer.Ordinal)
             .Select(p => new CapabilityStatement.SearchParamComponent { Name = p.Code, Definition = p.Url, Type = p.Type })
             .ToList();
+
+    /// <summary>SMART on FHIR, with the token endpoint in the oauth-uris extension SMART clients look for (SMART App Launch 2, conformance.html).</summary>
+    private CapabilityStatement.SecurityComponent? Security(string baseUrl)
+    {
+        var options = security.Value;
+        if (!options.Enabled)
+        {
+            return null;
+        }
+
+        var component = new CapabilityStatement.SecurityComponent
+        {
+            Service = [new CodeableConcept("http://terminology.hl7.org/CodeSystem/restful-security-service", "SMART-on-FHIR")],
+            Description = "SMART App Launch 2 scopes (v1 and v2) in bearer tokens; see .well-known/smart-configuration.",
+        };
+        var tokenUrl = options.TokenEndpoint.Enabled ? FhirMh.FhirServer.Security.BuiltInIssuer.TokenUrl(baseUrl) : options.TokenEndpoint.ExternalUrl;
+        if (tokenUrl is not null)
+        {
+            var oauth = new Extension { Url = "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris" };
+            oauth.Extension.Add(new Extension("token", new FhirUri(tokenUrl)));
+            component.Extension.Add(oauth);
+        }
+
+        return component;
+    }
 
     private static IEnumerable<CapabilityStatement.SystemRestfulInteraction> SystemInteractionCodes(FhirInteraction interaction) => interaction switch
     {

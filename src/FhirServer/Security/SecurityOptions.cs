@@ -54,6 +54,15 @@ internal sealed class TokenEndpointOptions
     public TimeSpan AccessTokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
     public List<RegisteredClient> Clients { get; set; } = [];
+
+    /// <summary>
+    /// Whether the <c>demo</c> client (scope system/*.cruds, key in <see cref="DemoClientKeyFile"/>) is
+    /// registered. Unset: on with the embedded SQLite storage, off with PostgreSQL.
+    /// </summary>
+    public bool? DemoClient { get; set; }
+
+    /// <summary>The demo client's private key, made on first start when missing (relative to the working directory).</summary>
+    public string DemoClientKeyFile { get; set; } = Path.Combine("data", "demo-client.pem");
 }
 
 /// <summary>A backend client registered with the built-in token endpoint.</summary>

@@ -67,11 +67,15 @@ public abstract class AuthenticationTests(StorageFixture fixture)
     }
 
     [Fact]
-    public async Task Metadata_NeedsNoToken()
+    public async Task Metadata_NeedsNoToken_AndNamesSmartWithItsTokenEndpoint()
     {
         using var response = await _client.GetAsync("/fhir/metadata");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var security = (await response.BodyAsync())["rest"]![0]!["security"]!;
+        Assert.Equal("SMART-on-FHIR", (string?)security["service"]![0]!["coding"]![0]!["code"]);
+        var oauth = security["extension"]!.AsArray().Single(e => (string?)e!["url"] == "http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris")!;
+        Assert.Equal(TestTokens.TokenUrl, (string?)oauth["extension"]!.AsArray().Single(e => (string?)e!["url"] == "token")!["valueUri"]);
     }
 
     [Fact]
@@ -161,3 +165,55 @@ public abstract class AuthenticationTests(StorageFixture fixture)
 public sealed class SqliteAuthenticationTests(SecuritySqliteFixture fixture) : AuthenticationTests(fixture), IClassFixture<SecuritySqliteFixture>;
 
 public sealed class PostgresAuthenticationTests(SecurityPostgresFixture fixture) : AuthenticationTests(fixture), IClassFixture<SecurityPostgresFixture>;
+
+/// <summary>The demo client: its key made on first start, owner-only, and good for a token at the endpoint.</summary>
+public sealed class DemoClientTests : IAsyncLifetime
+{
+    private readonly SqliteFixture _fixture = new DemoClientFixture();
+
+    public Task InitializeAsync() => _fixture.InitializeAsync();
+
+    public Task DisposeAsync() => _fixture.DisposeAsync();
+
+    [Fact]
+    public async Task DemoClient_KeyMadeOnStart_GetsATokenThatWorks()
+    {
+        var keyFile = ((DemoClientFixture)_fixture).KeyFile;
+        using var client = _fixture.CreateClient();
+        using var metadata = await client.GetAsync("/fhir/metadata"); // options, and with them the key, are made on first use
+
+        using var rsa = FhirMh.FhirServer.Security.DemoClient.LoadOrCreateKey(keyFile);
+        using var response = await client.PostAsync("/auth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_assertion_type"] = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            ["client_assertion"] = FhirMh.FhirServer.Security.DemoToken.Assertion(rsa, TestTokens.TokenUrl),
+            ["scope"] = "system/*.cruds",
+        }));
+        var token = (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["access_token"]!;
+        using var search = await client.SendAsync(HttpMethod.Get, "/fhir/Patient?_count=1", token);
+
+        Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
+        }
+    }
+
+    private sealed class DemoClientFixture : SqliteFixture
+    {
+        public string KeyFile { get; } = Path.Combine(Path.GetTempPath(), "fhirmh-demo-" + Guid.NewGuid().ToString("N")[..8], "demo-client.pem");
+
+        protected override IReadOnlyDictionary<string, string> Settings => TestTokens.Settings(new Dictionary<string, string>
+        {
+            ["Security:TokenEndpoint:DemoClient"] = "true",
+            ["Security:TokenEndpoint:DemoClientKeyFile"] = KeyFile,
+        });
+
+        public override async Task DisposeAsync()
+        {
+            await base.DisposeAsync();
+            Directory.Delete(Path.GetDirectoryName(KeyFile)!, recursive: true);
+        }
+    }
+}

@@ -40,6 +40,7 @@ internal static class TestTokens
         var settings = new Dictionary<string, string>
         {
             ["Security:Enabled"] = "true",
+            ["Security:TokenEndpoint:DemoClient"] = "false",
             ["Security:Issuers:0:Issuer"] = Issuer,
             ["Security:Issuers:0:Jwks"] = Jwks(IdpKey),
             ["Security:TokenEndpoint:Clients:0:ClientId"] = RsaClient,
