@@ -169,6 +169,9 @@ internal static class FhirServerServices
             .Validate(o => o.TokenEndpoint.Clients.All(c => c.ClientId.Length > 0 && (c.Jwks is not null || c.JwksUrl is not null)), "Each Security:TokenEndpoint:Clients entry needs a ClientId and its public keys (Jwks or JwksUrl).")
             .ValidateOnStart();
         services.AddSingleton<IPostConfigureOptions<SecurityOptions>, DemoClient>();
+        services.AddOptions<ConsentOptions>().Bind(configuration.GetSection(ConsentOptions.SectionName))
+            .Validate(o => o.BreakTheGlassDuration > TimeSpan.Zero, "Consent:BreakTheGlassDuration must be longer than zero.")
+            .ValidateOnStart();
         services.AddHttpClient(nameof(IssuerKeys));
         services.AddSingleton<IssuerKeys>();
         services.AddSingleton<ServerSigningKeys>();
@@ -178,6 +181,8 @@ internal static class FhirServerServices
         services.AddScoped<AccessRules>();
         services.AddScoped<AccessChecks>();
         services.AddScoped<InteractionAccess>();
+        services.AddScoped<ConsentIndex>();
+        services.AddScoped<ConsentContext>();
         services.AddHostedService<SecurityStartup>();
     }
 

@@ -24,7 +24,8 @@ internal sealed class WritePipeline(
     DirectoryCuration directory,
     FhirDbContext db,
     ResourceStore store,
-    Security.AccessChecks access)
+    Security.AccessChecks access,
+    Security.ConsentIndex consents)
 {
     /// <summary>How often a write of its own runs again after losing a race; each round has one winner.</summary>
     private const int MaxAttempts = 8;
@@ -57,7 +58,8 @@ internal sealed class WritePipeline(
             await access.EnsureChangeableAsync(type, id, Security.AccessChecks.Writing, db, cancellationToken);
         }
 
-        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted)
+        var isConsent = Security.ConsentIndex.Applies(prepared.Resource);
+        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent)
         {
             var result = await write(prepared.Resource);
             if (PatientMatchRules.IsRules(prepared.Resource))
@@ -126,6 +128,11 @@ internal sealed class WritePipeline(
             {
                 await directory.AfterWriteAsync(prepared.Resource, version, cancellationToken);
             }
+
+            if (prepared.Resource is Consent consent)
+            {
+                await consents.AfterWriteAsync(consent, version, cancellationToken);
+            }
         }
 
         return (stored, issues);
@@ -135,6 +142,19 @@ internal sealed class WritePipeline(
     public async Task<StoredVersion?> DeleteAsync(string type, string id, Preconditions preconditions, CancellationToken cancellationToken)
     {
         await access.EnsureChangeableAsync(type, id, Security.SmartPermissions.Delete, db, cancellationToken);
+        if (type == "Consent")
+        {
+            await using var own = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
+            var deleted = await store.DeleteAsync(type, id, preconditions, cancellationToken);
+            await consents.AfterDeleteAsync(id, cancellationToken);
+            if (own is not null)
+            {
+                await own.CommitAsync(cancellationToken);
+            }
+
+            return deleted;
+        }
+
         if (directory.IsEnabled && DirectoryTypes.Curated.Contains(type))
         {
             await using var own = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);

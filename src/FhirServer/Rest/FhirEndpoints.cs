@@ -68,6 +68,7 @@ internal static class FhirEndpoints
         };
 
         var response = await http.RequestServices.GetRequiredService<FhirDispatcher>().DispatchAsync(request, cancellationToken);
+        Security.BreakTheGlassLabel.Apply(http, response);
         return new FhirResult(response, output, baseUrl);
     }
 

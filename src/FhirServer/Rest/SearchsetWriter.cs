@@ -19,6 +19,28 @@ internal static class SearchsetWriter
         var shell = searchset.Shell;
         writer.WriteStartObject();
         writer.WriteString("resourceType", "Bundle");
+        if (shell.Meta is { Security.Count: > 0 } meta)
+        {
+            // Labels on the whole response, such as break-the-glass.
+            writer.WriteStartObject("meta");
+            writer.WriteStartArray("security");
+            foreach (var label in meta.Security)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("system", label.System);
+                writer.WriteString("code", label.Code);
+                if (label.Display is { } display)
+                {
+                    writer.WriteString("display", display);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
         writer.WriteString("type", "searchset");
         if (shell.Total is { } total)
         {
@@ -78,7 +100,7 @@ internal static class SearchsetWriter
     /// <summary>The Bundle as POCOs, for XML; filtered resources go through a filtered JSON round trip.</summary>
     public static Bundle ToBundle(Searchset searchset, FhirSerializers serializers, SerializationFilter? filter)
     {
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = searchset.Shell.Total, Link = searchset.Shell.Link };
+        var bundle = new Bundle { Meta = searchset.Shell.Meta, Type = Bundle.BundleType.Searchset, Total = searchset.Shell.Total, Link = searchset.Shell.Link };
         foreach (var entry in searchset.Entries)
         {
             var resource = serializers.ParseJson(entry.Json);

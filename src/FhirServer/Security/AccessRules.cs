@@ -11,7 +11,7 @@ namespace FhirMh.FhirServer.Security;
 /// scope with parameters reaches the resources matching them. Scopes only add up to what each one
 /// grants; nothing here widens them.
 /// </summary>
-internal sealed class AccessRules(CallerContext callerContext, SearchParser parser, CompartmentDefinitions compartments)
+internal sealed class AccessRules(CallerContext callerContext, SearchParser parser, CompartmentDefinitions compartments, ConsentContext consent)
 {
     private readonly Dictionary<(string, SmartPermissions), AccessCriterion?> _restrictions = [];
 
@@ -41,15 +41,27 @@ internal sealed class AccessRules(CallerContext callerContext, SearchParser pars
         if (!_restrictions.TryGetValue((resourceType, permissions), out var restriction))
         {
             restriction = Compute(resourceType, permissions);
+
+            // Consent governs who sees a patient's data; writes are the scopes' business alone.
+            if ((permissions & Changing) == 0 && consent.Criterion(resourceType) is { } consented)
+            {
+                restriction = (restriction ?? AccessCriterion.All) with { Consent = consented };
+            }
+
             _restrictions[(resourceType, permissions)] = restriction;
         }
 
         return restriction;
     }
 
+    private const SmartPermissions Changing = SmartPermissions.Create | SmartPermissions.Update | SmartPermissions.Delete;
+
     /// <summary>True when the scopes granting <paramref name="permissions"/> reach every resource of every type, as system-wide searches and history need.</summary>
+    /// <remarks>While consent applies (to anyone but an unrestricted caller, unless break-the-glass is in force), it is decided type by type, so a search or history across all types must name them.</remarks>
     public bool ReachesEverything(SmartPermissions permissions) =>
-        Caller.IsUnrestricted || Caller.Scopes.Any(s => s.ResourceType == "*" && (s.Permissions & permissions) != 0 && s.Context != SmartContext.Patient && s.Filter.Count == 0);
+        Caller.IsUnrestricted ||
+        (consent.BreakTheGlassUntil is not null &&
+         Caller.Scopes.Any(s => s.ResourceType == "*" && (s.Permissions & permissions) != 0 && s.Context != SmartContext.Patient && s.Filter.Count == 0));
 
     private AccessCriterion? Compute(string resourceType, SmartPermissions permissions)
     {

@@ -74,7 +74,24 @@ internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, Is
             Claim(jwt, "sub"),
             Claim(jwt, "fhirUser"),
             Claim(jwt, "patient"),
-            SmartScope.ParseAll(Scopes(jwt)));
+            SmartScope.ParseAll(Scopes(jwt)))
+        {
+            AllowedPurposes = Words(jwt, "purpose_of_use"),
+            TokenKey = issuer + "|" + (jwt.Id is { Length: > 0 } jti ? jti : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))),
+        };
+    }
+
+    /// <summary>A claim holding a list: a JSON array, or one space-separated string.</summary>
+    private static IReadOnlyList<string> Words(JsonWebToken jwt, string name)
+    {
+        if (!jwt.TryGetPayloadValue<JsonElement>(name, out var value))
+        {
+            return [];
+        }
+
+        return value.ValueKind == JsonValueKind.Array
+            ? value.EnumerateArray().Select(e => e.GetString()).OfType<string>().ToList()
+            : (value.GetString() ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
     }
 
     private static string Describe(Exception? failure) => failure switch

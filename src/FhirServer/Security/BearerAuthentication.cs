@@ -36,6 +36,34 @@ internal static class BearerAuthentication
             throw FhirException.Unauthorized("The Authorization header must be 'Bearer <token>'.", "invalid_request");
         }
 
-        context.Current = await services.GetRequiredService<AccessTokenValidator>().ValidateAsync(header["Bearer ".Length..].Trim(), baseUrl, cancellationToken);
+        var caller = await services.GetRequiredService<AccessTokenValidator>().ValidateAsync(header["Bearer ".Length..].Trim(), baseUrl, cancellationToken);
+        context.Current = caller;
+        context.Purposes = Purposes(http.Request, caller);
     }
+
+    /// <summary>
+    /// The purposes of use a request asserts in <c>X-Purpose-Of-Use</c> (v3-ActReason codes,
+    /// comma-separated), each one the token must allow; without the header, those the token allows
+    /// except break-the-glass, which is only ever asserted on purpose.
+    /// </summary>
+    private static List<string> Purposes(HttpRequest request, Caller caller)
+    {
+        var asserted = request.Headers[PurposeHeader].SelectMany(v => (v ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).Distinct().ToList();
+        if (asserted.Count == 0)
+        {
+            return caller.AllowedPurposes.Where(p => p != BreakTheGlass).ToList();
+        }
+
+        foreach (var purpose in asserted.Where(p => !caller.AllowedPurposes.Contains(p)))
+        {
+            throw FhirException.Forbidden($"{PurposeHeader}: the access token does not allow the purpose of use '{purpose}' (its purpose_of_use claim lists those it allows).");
+        }
+
+        return asserted;
+    }
+
+    public const string PurposeHeader = "X-Purpose-Of-Use";
+
+    /// <summary>The v3-ActReason code of break-the-glass (emergency access).</summary>
+    public const string BreakTheGlass = "BTG";
 }

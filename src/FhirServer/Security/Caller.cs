@@ -11,6 +11,12 @@ internal sealed record Caller(
     string? PatientId,
     IReadOnlyList<SmartScope> Scopes)
 {
+    /// <summary>The purposes of use (v3-ActReason codes) the token allows the caller to assert, e.g. TREAT, BTG.</summary>
+    public IReadOnlyList<string> AllowedPurposes { get; init; } = [];
+
+    /// <summary>Identifies the token for a break-the-glass grant: its issuer and jti, or a hash of it.</summary>
+    public string? TokenKey { get; init; }
+
     /// <summary>The caller when security is off: every scope, no patient context.</summary>
     public static readonly Caller Unrestricted = new(null, null, null, null, [new SmartScope(SmartContext.System, "*", SmartPermissions.All, [])]) { IsUnrestricted = true };
 
@@ -32,6 +38,9 @@ internal sealed record Caller(
 internal sealed class CallerContext
 {
     public Caller Current { get; set; } = Caller.Nobody;
+
+    /// <summary>The purposes of use of this request: those asserted in <c>X-Purpose-Of-Use</c>, else those the token allows but BTG.</summary>
+    public IReadOnlyList<string> Purposes { get; set; } = [];
 
     /// <summary>The FHIR base URL the request addressed, against which relative references in scope parameters resolve.</summary>
     public string BaseUrl { get; set; } = string.Empty;

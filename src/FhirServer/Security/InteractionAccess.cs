@@ -10,7 +10,7 @@ namespace FhirMh.FhirServer.Security;
 /// by the dispatcher before anything runs, for a single request and for every Bundle entry alike.
 /// Which rows the caller then reaches is decided in the queries themselves (<see cref="AccessRules.Restriction"/>).
 /// </summary>
-internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks)
+internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks, ConsentContext consent)
 {
     public async Task AuthorizeAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -18,6 +18,8 @@ internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks)
         {
             return;
         }
+
+        await consent.PrepareAsync(cancellationToken);
 
         var type = request.ResourceType;
         switch (request.Interaction)
@@ -95,7 +97,7 @@ internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks)
     {
         if (!rules.ReachesEverything(SmartPermissions.Search))
         {
-            throw FhirException.Forbidden("The access token's scopes do not reach every resource type: name the types with _type (search), or ask a type's history.");
+            throw FhirException.Forbidden("Access is decided type by type (scopes and patients' consents): name the types with _type (search), or ask a type's history.");
         }
     }
 }

@@ -91,5 +91,6 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
         RegistryModel.Configure(modelBuilder);
         ProviderRegistryModel.Configure(modelBuilder);
         Security.SecurityModel.Configure(modelBuilder);
+        Security.ConsentModel.Configure(modelBuilder);
     }
 }

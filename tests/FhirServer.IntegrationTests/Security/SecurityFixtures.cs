@@ -11,3 +11,34 @@ public sealed class SecurityPostgresFixture : PostgresFixture
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings();
 }
+
+/// <summary>A server on SQLite with security on and a short break-the-glass window, for the consent tests.</summary>
+public sealed class ConsentSqliteFixture : SqliteFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(ConsentSettings.Permit);
+}
+
+/// <summary>A server on PostgreSQL with security on and a short break-the-glass window.</summary>
+public sealed class ConsentPostgresFixture : PostgresFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(ConsentSettings.Permit);
+}
+
+/// <summary>A server on SQLite whose default policy denies patients without a consent.</summary>
+public sealed class DenyByDefaultSqliteFixture : SqliteFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(ConsentSettings.Deny);
+}
+
+/// <summary>A server on PostgreSQL whose default policy denies patients without a consent.</summary>
+public sealed class DenyByDefaultPostgresFixture : PostgresFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(ConsentSettings.Deny);
+}
+
+internal static class ConsentSettings
+{
+    public static readonly Dictionary<string, string> Permit = new() { ["Consent:BreakTheGlassDuration"] = "00:00:03" };
+
+    public static readonly Dictionary<string, string> Deny = new() { ["Consent:DefaultPolicy"] = "Deny" };
+}

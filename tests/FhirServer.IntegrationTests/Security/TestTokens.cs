@@ -66,12 +66,25 @@ internal static class TestTokens
         string issuer = Issuer,
         DateTime? expires = null,
         SecurityKey? key = null,
-        string algorithm = SecurityAlgorithms.RsaSha256)
+        string algorithm = SecurityAlgorithms.RsaSha256,
+        string? fhirUser = null,
+        string[]? purposes = null,
+        string clientId = "test-app")
     {
-        var claims = new Dictionary<string, object> { ["scope"] = scope, ["client_id"] = "test-app" };
+        var claims = new Dictionary<string, object> { ["scope"] = scope, ["client_id"] = clientId, ["jti"] = Guid.NewGuid().ToString("N") };
         if (patient is not null)
         {
             claims["patient"] = patient;
+        }
+
+        if (fhirUser is not null)
+        {
+            claims["fhirUser"] = fhirUser;
+        }
+
+        if (purposes is not null)
+        {
+            claims["purpose_of_use"] = purposes;
         }
 
         var expiry = expires ?? DateTime.UtcNow.AddMinutes(5);
@@ -151,9 +164,14 @@ internal static class TestTokens
     private static RsaSecurityKey NewRsa(string keyId) => new(RSA.Create(2048)) { KeyId = keyId };
 
     /// <summary>Sends a request with <c>Authorization: Bearer</c>.</summary>
-    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string url, string? token, string? json = null)
+    public static Task<HttpResponseMessage> SendAsync(this HttpClient client, HttpMethod method, string url, string? token, string? json = null, string? purpose = null)
     {
         var request = new HttpRequestMessage(method, url);
+        if (purpose is not null)
+        {
+            request.Headers.Add("X-Purpose-Of-Use", purpose);
+        }
+
         if (token is not null)
         {
             request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

@@ -107,11 +107,28 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
 
     private static Expr OfType(string type) => r => r.ResourceType == type;
 
-    private Expr AccessPredicate(string? type, AccessCriterion access, string baseUrl) => access.Alternatives.Count == 0
-        ? r => false
-        : PredicateComposer.Or(access.Alternatives
-            .Select(all => all.Count == 0 ? (r => true) : PredicateComposer.And(all.Select(c => Predicate(type, c, baseUrl)).ToList()))
-            .ToList());
+    private Expr AccessPredicate(string? type, AccessCriterion access, string baseUrl)
+    {
+        if (access.Alternatives.Count == 0)
+        {
+            return r => false;
+        }
+
+        var predicates = new List<Expr>();
+        if (access.Alternatives.All(a => a.Count > 0))
+        {
+            predicates.Add(PredicateComposer.Or(access.Alternatives
+                .Select(all => PredicateComposer.And(all.Select(c => Predicate(type, c, baseUrl)).ToList()))
+                .ToList()));
+        }
+
+        if (access.Consent is { } consent)
+        {
+            predicates.Add(ConsentPredicates.Visible(db, consent));
+        }
+
+        return predicates.Count == 0 ? r => true : PredicateComposer.And(predicates);
+    }
 
     private Expr Predicate(string? type, SearchCriterion criterion, string baseUrl) => criterion switch
     {

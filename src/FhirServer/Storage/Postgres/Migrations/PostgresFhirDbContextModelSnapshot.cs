@@ -794,6 +794,137 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Security.BreakTheGlassRow", b =>
+                {
+                    b.Property<string>("TokenKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("token_key");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("client_id");
+
+                    b.Property<Instant>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<Instant>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("subject");
+
+                    b.HasKey("TokenKey");
+
+                    b.ToTable("break_the_glass", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.ConsentConditionRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("integer")
+                        .HasColumnName("node");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<Instant?>("From")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from_instant");
+
+                    b.Property<Instant?>("To")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("to_instant");
+
+                    b.HasKey("PatientId", "Node", "Level", "Kind");
+
+                    b.ToTable("consent_conditions", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.ConsentProvisionRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("integer")
+                        .HasColumnName("node");
+
+                    b.Property<string>("ConsentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("consent_id");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("integer")
+                        .HasColumnName("depth");
+
+                    b.Property<bool>("IsDeny")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_deny");
+
+                    b.HasKey("PatientId", "Node");
+
+                    b.HasIndex("ConsentId")
+                        .HasDatabaseName("ix_consent_provisions_consent");
+
+                    b.ToTable("consent_provisions", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.ConsentValueRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("integer")
+                        .HasColumnName("node");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("System")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("value");
+
+                    b.HasKey("PatientId", "Node", "Level", "Kind", "System", "Value");
+
+                    b.ToTable("consent_values", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Security.SigningKeyRow", b =>
                 {
                     b.Property<string>("KeyId")

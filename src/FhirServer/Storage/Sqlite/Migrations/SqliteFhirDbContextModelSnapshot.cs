@@ -767,6 +767,137 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         });
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Security.BreakTheGlassRow", b =>
+                {
+                    b.Property<string>("TokenKey")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_key");
+
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.HasKey("TokenKey");
+
+                    b.ToTable("break_the_glass", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.ConsentConditionRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("node");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<long?>("From")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("from_instant");
+
+                    b.Property<long?>("To")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("to_instant");
+
+                    b.HasKey("PatientId", "Node", "Level", "Kind");
+
+                    b.ToTable("consent_conditions", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.ConsentProvisionRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("node");
+
+                    b.Property<string>("ConsentId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consent_id");
+
+                    b.Property<int>("Depth")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("depth");
+
+                    b.Property<bool>("IsDeny")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("is_deny");
+
+                    b.HasKey("PatientId", "Node");
+
+                    b.HasIndex("ConsentId")
+                        .HasDatabaseName("ix_consent_provisions_consent");
+
+                    b.ToTable("consent_provisions", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Security.ConsentValueRow", b =>
+                {
+                    b.Property<string>("PatientId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("patient_id");
+
+                    b.Property<int>("Node")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("node");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("level");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("System")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("system");
+
+                    b.Property<string>("Value")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("value");
+
+                    b.HasKey("PatientId", "Node", "Level", "Kind", "System", "Value");
+
+                    b.ToTable("consent_values", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Security.SigningKeyRow", b =>
                 {
                     b.Property<string>("KeyId")

@@ -1,0 +1,97 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
+{
+    /// <inheritdoc />
+    public partial class Consent : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "break_the_glass",
+                columns: table => new
+                {
+                    token_key = table.Column<string>(type: "TEXT", maxLength: 128, nullable: false),
+                    client_id = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 256, nullable: true),
+                    started_at = table.Column<long>(type: "INTEGER", nullable: false),
+                    expires_at = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_break_the_glass", x => x.token_key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "consent_conditions",
+                columns: table => new
+                {
+                    patient_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    node = table.Column<int>(type: "INTEGER", nullable: false),
+                    level = table.Column<int>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    from_instant = table.Column<long>(type: "INTEGER", nullable: true),
+                    to_instant = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_conditions", x => new { x.patient_id, x.node, x.level, x.kind });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "consent_provisions",
+                columns: table => new
+                {
+                    patient_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    node = table.Column<int>(type: "INTEGER", nullable: false),
+                    consent_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    depth = table.Column<int>(type: "INTEGER", nullable: false),
+                    is_deny = table.Column<bool>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_provisions", x => new { x.patient_id, x.node });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "consent_values",
+                columns: table => new
+                {
+                    patient_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    node = table.Column<int>(type: "INTEGER", nullable: false),
+                    level = table.Column<int>(type: "INTEGER", nullable: false),
+                    kind = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
+                    system = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false),
+                    value = table.Column<string>(type: "TEXT", maxLength: 256, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_consent_values", x => new { x.patient_id, x.node, x.level, x.kind, x.system, x.value });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_consent_provisions_consent",
+                table: "consent_provisions",
+                column: "consent_id");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "break_the_glass");
+
+            migrationBuilder.DropTable(
+                name: "consent_conditions");
+
+            migrationBuilder.DropTable(
+                name: "consent_provisions");
+
+            migrationBuilder.DropTable(
+                name: "consent_values");
+        }
+    }
+}
