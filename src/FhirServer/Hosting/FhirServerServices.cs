@@ -183,6 +183,7 @@ internal static class FhirServerServices
         services.AddScoped<InteractionAccess>();
         services.AddScoped<ConsentIndex>();
         services.AddScoped<ConsentContext>();
+        services.AddScoped<OperationResults>();
         services.AddHostedService<SecurityStartup>();
     }
 

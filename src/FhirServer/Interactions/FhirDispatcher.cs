@@ -25,7 +25,8 @@ internal sealed partial class FhirDispatcher(
     BundleInteraction bundles,
     IServiceProvider services,
     StoredSearchParameters storedParameters,
-    Security.InteractionAccess access)
+    Security.InteractionAccess access,
+    Security.OperationResults operationResults)
 {
     public async Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
     {
@@ -54,7 +55,7 @@ internal sealed partial class FhirDispatcher(
         });
     }
 
-    private Task<FhirResponse> OperateAsync(FhirRequest request, CancellationToken cancellationToken)
+    private async Task<FhirResponse> OperateAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         var onInstance = request.Interaction == FhirInteraction.InstanceOperation;
         var operation = FhirOperations.Find(request.Operation!, request.ResourceType!, onInstance) ?? throw FhirException.Of(
@@ -69,7 +70,8 @@ internal sealed partial class FhirDispatcher(
                 $"${request.Operation} changes what the server holds: invoke it with POST (operations.html#request).");
         }
 
-        return ((IFhirOperation)services.GetRequiredService(operation.Handler)).HandleAsync(request, cancellationToken);
+        var response = await ((IFhirOperation)services.GetRequiredService(operation.Handler)).HandleAsync(request, cancellationToken);
+        return await operationResults.FilterAsync(response, cancellationToken);
     }
 
     private static void CheckAddress(FhirRequest request)

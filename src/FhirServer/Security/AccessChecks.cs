@@ -88,6 +88,20 @@ internal sealed class AccessChecks(AccessRules rules, SearchQueryBuilder builder
         return hidden;
     }
 
+    /// <summary>Of the resources named, those the caller may not see, as <c>Type/id</c>.</summary>
+    public async Task<HashSet<string>> HiddenAsync(IEnumerable<(string Type, string Id)> resources, CancellationToken cancellationToken)
+    {
+        var hidden = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var group in resources.Distinct().GroupBy(r => r.Type).Where(g => Restricts(g.Key, Seeing)))
+        {
+            var ids = group.Select(r => r.Id).ToList();
+            var visible = await builder.Reachable(group.Key, Seeing, caller.BaseUrl).Where(r => ids.Contains(r.ResourceId)).Select(r => r.ResourceId).ToListAsync(cancellationToken);
+            hidden.UnionWith(ids.Except(visible).Select(id => $"{group.Key}/{id}"));
+        }
+
+        return hidden;
+    }
+
     /// <summary>The current rows of <paramref name="type"/> the caller may see, or null when it sees all of them: history filters its versions by these.</summary>
     public IQueryable<ResourceRow>? VisibleCurrent(string type) =>
         Restricts(type, Seeing) ? builder.Reachable(type, Seeing, caller.BaseUrl) : null;

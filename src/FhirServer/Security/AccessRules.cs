@@ -57,6 +57,10 @@ internal sealed class AccessRules(CallerContext callerContext, SearchParser pars
     private const SmartPermissions Changing = SmartPermissions.Create | SmartPermissions.Update | SmartPermissions.Delete;
 
     /// <summary>True when the scopes granting <paramref name="permissions"/> reach every resource of every type, as system-wide searches and history need.</summary>
+    /// <summary>What the scopes alone restrict of <paramref name="resourceType"/> (patient context, parameters), without consent; null when they reach every row.</summary>
+    public AccessCriterion? ScopeRestriction(string resourceType, SmartPermissions permissions) =>
+        Caller.IsUnrestricted ? null : Compute(resourceType, permissions);
+
     /// <remarks>While consent applies (to anyone but an unrestricted caller, unless break-the-glass is in force), it is decided type by type, so a search or history across all types must name them.</remarks>
     public bool ReachesEverything(SmartPermissions permissions) =>
         Caller.IsUnrestricted ||

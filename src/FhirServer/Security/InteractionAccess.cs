@@ -75,6 +75,7 @@ internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks, 
     /// Operations read and write across resources in ways of their own ($match returns other
     /// patients, $potential-matches a registry's candidates), so they run only for callers whose
     /// scopes reach every resource of the type, never for a patient-scoped or filtered caller.
+    /// Consent still applies to what they return (<see cref="OperationResults"/>).
     /// </summary>
     private void AuthorizeOperation(FhirRequest request)
     {
@@ -87,7 +88,7 @@ internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks, 
 
         var permission = operation.AffectsState ? SmartPermissions.Update : onInstance ? SmartPermissions.Read : SmartPermissions.Search;
         rules.Demand(type, permission);
-        if (checks.Restricts(type, AccessChecks.Seeing | permission))
+        if (rules.ScopeRestriction(type, AccessChecks.Seeing | permission) is not null)
         {
             throw FhirException.Forbidden($"${request.Operation} needs scopes that reach every {type} (user/ or system/ without parameters); the access token's do not.");
         }

@@ -438,3 +438,59 @@ public abstract class DenyByDefaultTests(StorageFixture fixture)
 public sealed class SqliteDenyByDefaultTests(DenyByDefaultSqliteFixture fixture) : DenyByDefaultTests(fixture), IClassFixture<DenyByDefaultSqliteFixture>;
 
 public sealed class PostgresDenyByDefaultTests(DenyByDefaultPostgresFixture fixture) : DenyByDefaultTests(fixture), IClassFixture<DenyByDefaultPostgresFixture>;
+
+/// <summary>A server on SQLite with security and the client registry on.</summary>
+public sealed class RegistrySecuritySqliteFixture : SqliteFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" });
+}
+
+/// <summary>A server on PostgreSQL with security and the client registry on.</summary>
+public sealed class RegistrySecurityPostgresFixture : PostgresFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(new Dictionary<string, string> { ["ClientRegistry:Enabled"] = "true" });
+}
+
+/// <summary>Operations under consent: they run for staff scopes, and answer as if a hidden patient were not there.</summary>
+public abstract class OperationConsentTests(StorageFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+
+    [Fact]
+    public async Task IhePix_ForAPatientWhoDenies_IsNotFound_ButAnswersUnderBreakTheGlass()
+    {
+        var admin = TestTokens.Access("system/*.cruds");
+        var system = "http://hospital.example/mrn/" + Guid.NewGuid().ToString("N")[..8];
+        using var created = await _client.SendAsync(HttpMethod.Post, "/fhir/Patient", admin,
+            $$"""{"resourceType":"Patient","identifier":[{"system":"{{system}}","value":"1"}],"name":[{"family":"Pix","given":["Ada"]}],"birthDate":"1980-01-01","gender":"female"}""");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.BodyAsync()).Id();
+        var staff = TestTokens.Access("system/Patient.rs", purposes: ["TREAT", "BTG"]);
+        var query = $"/fhir/Patient/$ihe-pix?sourceIdentifier={system}|1";
+        using (var before = await _client.SendAsync(HttpMethod.Get, query, staff))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        var consent = $$$"""
+            {"resourceType":"Consent","status":"active",
+             "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+             "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+             "patient":{"reference":"Patient/{{{id}}}"},"dateTime":"2026-01-01","provision":{"type":"deny"}}
+            """;
+        using (var written = await _client.SendAsync(HttpMethod.Post, "/fhir/Consent", admin, consent))
+        {
+            Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+        }
+
+        using var denied = await _client.SendAsync(HttpMethod.Get, query, staff);
+        using var glass = await _client.SendAsync(HttpMethod.Get, query, staff, purpose: "BTG");
+
+        Assert.Equal(HttpStatusCode.NotFound, denied.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, glass.StatusCode);
+    }
+}
+
+public sealed class SqliteOperationConsentTests(RegistrySecuritySqliteFixture fixture) : OperationConsentTests(fixture), IClassFixture<RegistrySecuritySqliteFixture>;
+
+public sealed class PostgresOperationConsentTests(RegistrySecurityPostgresFixture fixture) : OperationConsentTests(fixture), IClassFixture<RegistrySecurityPostgresFixture>;

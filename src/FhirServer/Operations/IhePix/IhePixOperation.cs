@@ -20,7 +20,8 @@ internal sealed class IhePixOperation(
     ConditionalMatches conditional,
     RegistryRecords records,
     ResourceStore store,
-    FhirSerializers serializers) : IFhirOperation
+    FhirSerializers serializers,
+    Security.AccessChecks access) : IFhirOperation
 {
     public const string Name = "ihe-pix";
 
@@ -71,7 +72,9 @@ internal sealed class IhePixOperation(
             members.UnionWith((await records.SourcesOfAsync(goldenId, cancellationToken)).Select(r => r.SourceId));
         }
 
-        foreach (var memberId in members)
+        // A linked source the caller may not see (its patient's consent) gives away none of its identifiers.
+        var hidden = await access.HiddenAsync(members.Select(m => ("Patient", m)), cancellationToken);
+        foreach (var memberId in members.Where(m => !hidden.Contains("Patient/" + m)))
         {
             if (await StoredResources.ReadLiveAsync<Patient>(store, serializers, memberId, cancellationToken) is not { } member)
             {
