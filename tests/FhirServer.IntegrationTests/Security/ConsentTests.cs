@@ -463,7 +463,7 @@ public abstract class OperationConsentTests(StorageFixture fixture)
         var system = "http://hospital.example/mrn/" + Guid.NewGuid().ToString("N")[..8];
         using var created = await _client.SendAsync(HttpMethod.Post, "/fhir/Patient", admin,
             $$"""{"resourceType":"Patient","identifier":[{"system":"{{system}}","value":"1"}],"name":[{"family":"Pix","given":["Ada"]}],"birthDate":"1980-01-01","gender":"female"}""");
-        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var id = (await created.BodyAsync()).Id();
         var staff = TestTokens.Access("system/Patient.rs", purposes: ["TREAT", "BTG"]);
         var query = $"/fhir/Patient/$ihe-pix?sourceIdentifier={system}|1";
@@ -476,11 +476,12 @@ public abstract class OperationConsentTests(StorageFixture fixture)
             {"resourceType":"Consent","status":"active",
              "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
              "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
-             "patient":{"reference":"Patient/{{{id}}}"},"dateTime":"2026-01-01","provision":{"type":"deny"}}
+             "patient":{"reference":"Patient/{{{id}}}"},"dateTime":"2026-01-01",
+             "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"}]},"provision":{"type":"deny"}}
             """;
         using (var written = await _client.SendAsync(HttpMethod.Post, "/fhir/Consent", admin, consent))
         {
-            Assert.Equal(HttpStatusCode.Created, written.StatusCode);
+            Assert.True(written.StatusCode == HttpStatusCode.Created, await written.Content.ReadAsStringAsync());
         }
 
         using var denied = await _client.SendAsync(HttpMethod.Get, query, staff);
