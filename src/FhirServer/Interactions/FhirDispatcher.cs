@@ -77,6 +77,12 @@ internal sealed partial class FhirDispatcher(
     private static void CheckAddress(FhirRequest request)
     {
         CheckAddress(request.ResourceType, request.Id);
+        if (request.ResourceType == "AuditEvent" && request.Interaction is FhirInteraction.Update or FhirInteraction.Patch or FhirInteraction.Delete)
+        {
+            // An audit trail that can be rewritten is no audit trail (IHE BALP; AuditEvent is append-only here).
+            throw FhirException.Of(StatusCodes.Status405MethodNotAllowed, OperationOutcome.IssueType.NotSupported, "AuditEvents cannot be updated, patched or deleted: the audit trail is append-only.");
+        }
+
         if (request.CompartmentType is { } compartment && !Search.CompartmentDefinitions.IsCompartment(compartment))
         {
             throw FhirException.NotFound($"'{compartment}' is not a compartment: R4 has Patient, Encounter, RelatedPerson, Practitioner and Device.");

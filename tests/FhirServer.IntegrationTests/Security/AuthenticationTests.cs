@@ -217,3 +217,39 @@ public sealed class DemoClientTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>The audit trail is append-only: whatever the scopes, and also in a transaction.</summary>
+public abstract class AuditTrailTests(StorageFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+
+    [Fact]
+    public async Task AuditEvent_CannotBeUpdatedPatchedOrDeleted()
+    {
+        var admin = TestTokens.Access("system/*.cruds");
+        const string audit = """
+            {"resourceType":"AuditEvent","type":{"system":"http://dicom.nema.org/resources/ontology/DCM","code":"110110"},
+             "recorded":"2026-01-01T00:00:00Z","agent":[{"requestor":true,"who":{"display":"tester"}}],"source":{"observer":{"display":"test"}}}
+            """;
+        using var created = await _client.SendAsync(HttpMethod.Post, "/fhir/AuditEvent", admin, audit);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var id = (await created.BodyAsync()).Id();
+        var changed = JsonNode.Parse(audit)!.AsObject();
+        changed["id"] = id;
+        var transaction = $$$"""{"resourceType":"Bundle","type":"transaction","entry":[{"request":{"method":"DELETE","url":"AuditEvent/{{{id}}}"}}]}""";
+
+        using var update = await _client.SendAsync(HttpMethod.Put, $"/fhir/AuditEvent/{id}", admin, changed.ToJsonString());
+        using var delete = await _client.SendAsync(HttpMethod.Delete, $"/fhir/AuditEvent/{id}", admin);
+        using var inTransaction = await _client.SendAsync(HttpMethod.Post, "/fhir", admin, transaction);
+        using var read = await _client.SendAsync(HttpMethod.Get, $"/fhir/AuditEvent/{id}", admin);
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, update.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, inTransaction.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+    }
+}
+
+public sealed class SqliteAuditTrailTests(SecuritySqliteFixture fixture) : AuditTrailTests(fixture), IClassFixture<SecuritySqliteFixture>;
+
+public sealed class PostgresAuditTrailTests(SecurityPostgresFixture fixture) : AuditTrailTests(fixture), IClassFixture<SecurityPostgresFixture>;
