@@ -62,6 +62,7 @@ internal static class FhirServerServices
         services.AddScoped<ReindexBatch>();
         services.AddScoped<ReindexStatusOperation>();
         services.AddScoped<Operations.Validate.ValidateOperation>();
+        services.AddScoped<Operations.Disclosures.DisclosuresOperation>();
         services.AddScoped<Operations.Extract.ExtractOperation>();
         services.Configure<QuestionnaireOptions>(configuration.GetSection(QuestionnaireOptions.SectionName));
         services.AddScoped<IQuestionnaireTerminology, QuestionnaireTerminology>();
@@ -184,6 +185,11 @@ internal static class FhirServerServices
         services.AddScoped<ConsentIndex>();
         services.AddScoped<ConsentContext>();
         services.AddScoped<OperationResults>();
+        services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.SectionName));
+        services.AddSingleton<AuditQueue>();
+        services.AddSingleton<AuditPatients>();
+        services.AddScoped<AuditTrail>();
+        services.AddHostedService<AuditWriter>();
         services.AddHostedService<SecurityStartup>();
     }
 

@@ -26,9 +26,31 @@ internal sealed partial class FhirDispatcher(
     IServiceProvider services,
     StoredSearchParameters storedParameters,
     Security.InteractionAccess access,
-    Security.OperationResults operationResults)
+    Security.OperationResults operationResults,
+    Security.AuditTrail audit)
 {
     public async Task<FhirResponse> DispatchAsync(FhirRequest request, CancellationToken cancellationToken)
+    {
+        var interrupted = audit.Enter(request);
+        try
+        {
+            var response = await InteractAsync(request, cancellationToken);
+            audit.Record(request, response.StatusCode, response);
+            return response;
+        }
+        catch (Exception e) when (Rest.FhirExceptionHandler.Describe(e) is { } failure)
+        {
+            // Refusals are audited too (IHE BALP): who tried what, and the status they got.
+            audit.Record(request, failure.Status, response: null);
+            throw;
+        }
+        finally
+        {
+            audit.Leave(interrupted);
+        }
+    }
+
+    private async Task<FhirResponse> InteractAsync(FhirRequest request, CancellationToken cancellationToken)
     {
         CheckAddress(request);
 
@@ -71,7 +93,8 @@ internal sealed partial class FhirDispatcher(
         }
 
         var response = await ((IFhirOperation)services.GetRequiredService(operation.Handler)).HandleAsync(request, cancellationToken);
-        return await operationResults.FilterAsync(response, cancellationToken);
+        // $disclosures decides for itself who may see the audit trail it returns.
+        return operation.Handler == typeof(Operations.Disclosures.DisclosuresOperation) ? response : await operationResults.FilterAsync(response, cancellationToken);
     }
 
     private static void CheckAddress(FhirRequest request)

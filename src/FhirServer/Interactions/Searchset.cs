@@ -18,6 +18,9 @@ internal sealed record SearchsetEntry(string FullUrl, string Json, Bundle.Search
     /// </summary>
     public double? Distance { get; init; }
 
+    /// <summary>The stored row, for the audit trail to find whose data the entry is.</summary>
+    public long RowId { get; init; }
+
     public static SearchsetEntry Of(string baseUrl, Search.MatchedRow row, Bundle.SearchEntryMode mode) =>
-        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode);
+        new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode) { RowId = row.RowId };
 }

@@ -25,7 +25,8 @@ internal sealed class WritePipeline(
     FhirDbContext db,
     ResourceStore store,
     Security.AccessChecks access,
-    Security.ConsentIndex consents)
+    Security.ConsentIndex consents,
+    Security.AuditTrail audit)
 {
     /// <summary>How often a write of its own runs again after losing a race; each round has one winner.</summary>
     private const int MaxAttempts = 8;
@@ -59,7 +60,7 @@ internal sealed class WritePipeline(
         }
 
         var isConsent = Security.ConsentIndex.Applies(prepared.Resource);
-        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent)
+        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent && !audit.IsOn)
         {
             var result = await write(prepared.Resource);
             if (PatientMatchRules.IsRules(prepared.Resource))
@@ -133,6 +134,8 @@ internal sealed class WritePipeline(
             {
                 await consents.AfterWriteAsync(consent, version, cancellationToken);
             }
+
+            await audit.RecordWriteAsync(version.ResourceType, version.ResourceId, cancellationToken);
         }
 
         return (stored, issues);
@@ -142,11 +145,20 @@ internal sealed class WritePipeline(
     public async Task<StoredVersion?> DeleteAsync(string type, string id, Preconditions preconditions, CancellationToken cancellationToken)
     {
         await access.EnsureChangeableAsync(type, id, Security.SmartPermissions.Delete, db, cancellationToken);
-        if (type == "Consent")
+        if (type == "Consent" || audit.IsOn)
         {
             await using var own = store.IsInTransaction ? null : await store.BeginTransactionAsync(cancellationToken);
             var deleted = await store.DeleteAsync(type, id, preconditions, cancellationToken);
-            await consents.AfterDeleteAsync(id, cancellationToken);
+            if (type == "Consent")
+            {
+                await consents.AfterDeleteAsync(id, cancellationToken);
+            }
+
+            if (deleted is not null)
+            {
+                await audit.RecordWriteAsync(type, id, cancellationToken);
+            }
+
             if (own is not null)
             {
                 await own.CommitAsync(cancellationToken);

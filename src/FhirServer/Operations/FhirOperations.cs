@@ -31,6 +31,7 @@ internal static class FhirOperations
         new(PotentialMatchesOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/potential-matches", typeof(PotentialMatchesOperation)),
         new(LinkGoldenRecordOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/link-golden-record", typeof(LinkGoldenRecordOperation)) { AffectsState = true },
         new(PotentialDuplicates.PotentialDuplicatesOperation.Name, ["Practitioner", "Organization"], OnType: true, OnInstance: true, "OperationDefinition/potential-duplicates", typeof(PotentialDuplicates.PotentialDuplicatesOperation)),
+        new(Disclosures.DisclosuresOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/disclosures", typeof(Disclosures.DisclosuresOperation)),
         new(CannotLinkOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/cannot-link", typeof(CannotLinkOperation)) { AffectsState = true },
     ];
 

@@ -86,6 +86,11 @@ internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks, 
             return; // The dispatcher answers 404 for an unknown operation.
         }
 
+        if (operation.Handler == typeof(Operations.Disclosures.DisclosuresOperation))
+        {
+            return; // The patient's own, or staff's: it decides itself.
+        }
+
         var permission = operation.AffectsState ? SmartPermissions.Update : onInstance ? SmartPermissions.Read : SmartPermissions.Search;
         rules.Demand(type, permission);
         if (rules.ScopeRestriction(type, AccessChecks.Seeing | permission) is not null)

@@ -15,15 +15,18 @@ public abstract class AuthenticationTests(StorageFixture fixture)
 
     private readonly HttpClient _client = fixture.CreateClient();
 
-    public static TheoryData<string, string> BadTokens => new()
+    public static TheoryData<string> BadTokens => new() { "wrong audience", "untrusted issuer", "expired", "alg none", "HMAC with the public key", "forged signature", "not a JWT" };
+
+    /// <summary>Made when the test runs, so that only the named fault makes it bad.</summary>
+    private static string BadToken(string why) => why switch
     {
-        { "wrong audience", TestTokens.Access(Scope, audience: "http://elsewhere.example/fhir") },
-        { "untrusted issuer", TestTokens.Access(Scope, issuer: "https://evil.example") },
-        { "expired", TestTokens.Access(Scope, expires: DateTime.UtcNow.AddMinutes(-10)) },
-        { "alg none", TestTokens.Unsigned(Scope) },
-        { "HMAC with the public key", TestTokens.Hmac(Scope) },
-        { "forged signature", TestTokens.Access(Scope, key: TestTokens.StrangerKey) },
-        { "not a JWT", "not-a-token" },
+        "wrong audience" => TestTokens.Access(Scope, audience: "http://elsewhere.example/fhir"),
+        "untrusted issuer" => TestTokens.Access(Scope, issuer: "https://evil.example"),
+        "expired" => TestTokens.Access(Scope, expires: DateTime.UtcNow.AddMinutes(-10)),
+        "alg none" => TestTokens.Unsigned(Scope),
+        "HMAC with the public key" => TestTokens.Hmac(Scope),
+        "forged signature" => TestTokens.Access(Scope, key: TestTokens.StrangerKey),
+        _ => "not-a-token",
     };
 
     [Fact]
@@ -40,9 +43,9 @@ public abstract class AuthenticationTests(StorageFixture fixture)
 
     [Theory]
     [MemberData(nameof(BadTokens))]
-    public async Task BadToken_Is401InvalidToken(string why, string token)
+    public async Task BadToken_Is401InvalidToken(string why)
     {
-        using var response = await _client.SendAsync(HttpMethod.Get, "/fhir/Patient", token);
+        using var response = await _client.SendAsync(HttpMethod.Get, "/fhir/Patient", BadToken(why));
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {response.StatusCode}");
         Assert.Contains("invalid_token", response.Headers.WwwAuthenticate.Single().Parameter, StringComparison.Ordinal);
@@ -123,24 +126,26 @@ public abstract class AuthenticationTests(StorageFixture fixture)
         Assert.Equal("invalid_client", (string?)JsonNode.Parse(await replay.Content.ReadAsStringAsync())!["error"]);
     }
 
-    public static TheoryData<string, string, string> BadAssertions => new()
-    {
-        { "wrong audience", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, audience: "http://localhost/other"), "invalid_client" },
-        { "RS256 is not allowed", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha256), "invalid_client" },
-        { "another client's key", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.StrangerKey, SecurityAlgorithms.RsaSha384), "invalid_client" },
-        { "unregistered client", TestTokens.Assertion("nobody", TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384), "invalid_client" },
-        { "expired", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, expires: DateTime.UtcNow.AddMinutes(-3)), "invalid_client" },
-        { "exp too far ahead", TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, expires: DateTime.UtcNow.AddHours(1)), "invalid_client" },
-    };
+    public static TheoryData<string> BadAssertions => new() { "wrong audience", "RS256 is not allowed", "another client's key", "unregistered client", "expired", "exp too far ahead" };
 
     [Theory]
     [MemberData(nameof(BadAssertions))]
-    public async Task TokenEndpoint_BadAssertion_IsRefused(string why, string assertion, string error)
+    public async Task TokenEndpoint_BadAssertion_IsRefused(string why)
     {
+        var assertion = why switch
+        {
+            "wrong audience" => TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, audience: "http://localhost/other"),
+            "RS256 is not allowed" => TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha256),
+            "another client's key" => TestTokens.Assertion(TestTokens.RsaClient, TestTokens.StrangerKey, SecurityAlgorithms.RsaSha384),
+            "unregistered client" => TestTokens.Assertion("nobody", TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384),
+            "expired" => TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, expires: DateTime.UtcNow.AddMinutes(-3)),
+            _ => TestTokens.Assertion(TestTokens.RsaClient, TestTokens.ClientRsaKey, SecurityAlgorithms.RsaSha384, expires: DateTime.UtcNow.AddHours(1)),
+        };
+
         using var response = await RequestTokenAsync(assertion, Scope);
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"{why}: {response.StatusCode}");
-        Assert.Equal(error, (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
+        Assert.Equal("invalid_client", (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]);
     }
 
     [Fact]

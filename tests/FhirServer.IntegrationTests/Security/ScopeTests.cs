@@ -13,7 +13,8 @@ public abstract class ScopeTests(StorageFixture fixture)
 {
     private const string VitalSigns = "http://terminology.hl7.org/CodeSystem/observation-category|vital-signs";
 
-    private static readonly string Admin = TestTokens.Access("system/*.cruds");
+    /// <summary>Made fresh for each use: a long run outlives a token.</summary>
+    private static string Admin => TestTokens.Access("system/*.cruds");
 
     private readonly HttpClient _client = fixture.CreateClient();
     private readonly string _unique = Guid.NewGuid().ToString("N")[..10];

@@ -1,0 +1,186 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace FhirMh.FhirServer.IntegrationTests.Security;
+
+/// <summary>
+/// An AuditEvent (IHE BALP) for every access: reads and searches (one per patient), writes (in
+/// the write's transaction), refusals, break-the-glass; and <c>Patient/[id]/$disclosures</c>, for
+/// the patient and for staff only.
+/// </summary>
+public abstract class AuditTests(StorageFixture fixture)
+{
+    /// <summary>Made fresh for each use: a long run outlives a token.</summary>
+    private static string Admin => TestTokens.Access("system/*.cruds");
+
+    /// <summary>Staff who may read the whole audit trail.</summary>
+    private static string Auditor => TestTokens.Access("user/AuditEvent.rs");
+
+    private readonly HttpClient _client = fixture.CreateClient();
+    private readonly string _unique = Guid.NewGuid().ToString("N")[..10];
+
+    [Fact]
+    public async Task Read_IsAuditedWithWhoWhatWhichPatientAndOutcome()
+    {
+        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Audited"}]}""");
+        var observation = await CreateAsync(Observation(patient));
+        var doctor = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique, purposes: ["TREAT"]);
+
+        using (var read = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation}", doctor))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        var audit = await EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
+        Assert.Equal("0", (string?)audit["outcome"]);
+        Assert.Equal("R", (string?)audit["action"]);
+        Assert.Equal("rest", (string?)audit["type"]!["code"]);
+        Assert.Equal("TREAT", (string?)audit["purposeOfEvent"]![0]!["coding"]![0]!["code"]);
+        Assert.Contains(audit["entity"]!.AsArray(), e => (string?)e!["what"]?["reference"] == $"Observation/{observation}");
+        Assert.Contains(audit["entity"]!.AsArray(), e => (string?)e!["what"]?["reference"] == $"Patient/{patient}" && (string?)e["role"]!["code"] == "1");
+    }
+
+    [Fact]
+    public async Task Search_OverTwoPatients_GivesOneAuditEventEachWithTheQuery()
+    {
+        var a = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"A"}]}""");
+        var b = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"B"}]}""");
+        await CreateAsync(Observation(a));
+        await CreateAsync(Observation(b));
+        var user = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique);
+
+        using (var search = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation?_tag=http://example.org/test-run|{_unique}", user))
+        {
+            Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        }
+
+        foreach (var patient in new[] { a, b })
+        {
+            var audit = await EventuallyAsync(patient, e => Subtype(e) == "search-type" && Who(e).Contains("Practitioner/dr-" + _unique));
+            var query = audit["entity"]!.AsArray().Single(e => (string?)e!["role"]?["code"] == "24")!;
+            Assert.Contains(_unique, Encoding.UTF8.GetString(Convert.FromBase64String((string)query["query"]!)), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Write_IsAuditedInItsOwnTransaction()
+    {
+        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Written"}]}""");
+
+        var observation = await CreateAsync(Observation(patient));
+
+        // No waiting: the AuditEvent of a write commits with the write.
+        var audits = await SearchAsync($"AuditEvent?entity=Observation/{observation}", Auditor);
+        var audit = Assert.Single(audits);
+        Assert.Equal("create", Subtype(audit));
+        Assert.Equal("C", (string?)audit["action"]);
+        Assert.Contains(audit["entity"]!.AsArray(), e => (string?)e!["what"]?["reference"] == $"Patient/{patient}");
+    }
+
+    [Fact]
+    public async Task Refusal_IsAuditedWithItsFailure()
+    {
+        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Refused"}]}""");
+        var observation = await CreateAsync(Observation(patient));
+        var narrow = TestTokens.Access("user/Patient.rs", fhirUser: "Practitioner/dr-" + _unique);
+
+        using (var read = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation}", narrow))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
+        }
+
+        var audit = await EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
+        Assert.Equal("4", (string?)audit["outcome"]);
+    }
+
+    [Fact]
+    public async Task BreakTheGlass_IsAuditedAsSuch()
+    {
+        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Glass"}]}""");
+        await CreateAsync(Observation(patient));
+        var token = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique, purposes: ["TREAT", "BTG"]);
+
+        using (var search = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation?_tag=http://example.org/test-run|{_unique}", token, purpose: "BTG"))
+        {
+            Assert.Equal(HttpStatusCode.OK, search.StatusCode);
+        }
+
+        await EventuallyAsync(patient, e => Who(e).Contains("Practitioner/dr-" + _unique) &&
+            e["purposeOfEvent"]?.AsArray().Any(p => (string?)p!["coding"]![0]!["code"] == "BTG") == true);
+    }
+
+    [Fact]
+    public async Task Disclosures_ForThePatientAndStaffOnly()
+    {
+        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Discloses"}]}""");
+        var other = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Other"}]}""");
+
+        using var byPatient = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures", TestTokens.Access("patient/*.rs", patient: patient));
+        using var byOtherPatient = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures", TestTokens.Access("patient/*.rs", patient: other));
+        using var byDoctor = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures", TestTokens.Access("user/Patient.rs user/Observation.rs"));
+        using var byAuditor = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures", Auditor);
+
+        Assert.Equal(HttpStatusCode.OK, byPatient.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byOtherPatient.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, byDoctor.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, byAuditor.StatusCode);
+        Assert.Contains((await byAuditor.BodyAsync())["entry"]!.AsArray(), e => Subtype(e!["resource"]!.AsObject()) == "create");
+    }
+
+    private string Observation(string patient) => $$$"""
+        {"resourceType":"Observation","meta":{"tag":[{"system":"http://example.org/test-run","code":"{{{_unique}}}"}]},"status":"final",
+         "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/{{{patient}}}"}}
+        """;
+
+    private static string? Subtype(JsonObject audit) => (string?)audit["subtype"]?[0]?["code"];
+
+    private static List<string> Who(JsonObject audit) =>
+        audit["agent"]!.AsArray().Select(a => (string?)a!["who"]?["reference"]).OfType<string>().ToList();
+
+    /// <summary>AuditEvents of reads are written in the background: waits for one to appear in the patient's disclosures.</summary>
+    private async Task<JsonObject> EventuallyAsync(string patient, Func<JsonObject, bool> match)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var found = (await SearchDisclosuresAsync(patient)).FirstOrDefault(match);
+            if (found is not null)
+            {
+                return found;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new Xunit.Sdk.XunitException($"No matching AuditEvent for Patient/{patient} within 10 s.");
+    }
+
+    private async Task<List<JsonObject>> SearchDisclosuresAsync(string patient)
+    {
+        using var response = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures?_count=1000", Auditor);
+        var body = await response.BodyAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+        return (body["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject()).ToList();
+    }
+
+    private async Task<List<JsonObject>> SearchAsync(string relative, string token)
+    {
+        using var response = await _client.SendAsync(HttpMethod.Get, "/fhir/" + relative, token);
+        var body = await response.BodyAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
+        return (body["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject()).ToList();
+    }
+
+    private async Task<string> CreateAsync(string json)
+    {
+        var type = (string)JsonNode.Parse(json)!["resourceType"]!;
+        using var response = await _client.SendAsync(HttpMethod.Post, $"/fhir/{type}", Admin, json);
+        var body = await response.BodyAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
+        return body.Id();
+    }
+}
+
+public sealed class SqliteAuditTests(SecuritySqliteFixture fixture) : AuditTests(fixture), IClassFixture<SecuritySqliteFixture>;
+
+public sealed class PostgresAuditTests(SecurityPostgresFixture fixture) : AuditTests(fixture), IClassFixture<SecurityPostgresFixture>;
