@@ -11,6 +11,8 @@ using Npgsql;
 // `./bench [options]`, durable creates (16 clients) and read-by-id (32 clients) with wrk;
 // `./bench search [options]`, transaction-Bundle ingest of synthetic data and the searches of issue #3;
 // `./bench validation`, validation cost per resource and start-up time (issue #4);
+// `./bench security [--patients 20000] [--seconds 15] [--consents 10]`, read and search throughput with
+//   security, consent and audit on versus off, on PostgreSQL (issue #8, SecurityBenchmark);
 // `./bench questionnaires [--seconds N]`, completed PHQ-9 submissions on PostgreSQL (issue #5);
 // `./bench registry [--datasets febrl4,febrl3,febrl4-sparse,febrl3-sparse,synthetic|none] [--people 10000]
 //   [--scale 100000|0] [--seconds 15] [--clients 16] [--seed N] [--dry-run]`, the client registry: linkage
@@ -55,6 +57,12 @@ if (args is ["questionnaires", .. var questionnaireArguments])
 {
     var seconds = questionnaireArguments is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : 10;
     await QuestionnaireBenchmark.RunAsync(repository, serverDll, TimeSpan.FromSeconds(seconds));
+    return;
+}
+
+if (args is ["security", .. var securityArguments])
+{
+    await SecurityBenchmark.RunAsync(securityArguments, repository, serverDll);
     return;
 }
 

@@ -156,6 +156,7 @@ internal static class FhirServerServices
 
         // After the migrator: hosted services start in order, and jobs live in migrated tables.
         services.AddHostedService<ReindexWorker>();
+        services.AddHostedService<ConsentIndexStartup>();
         services.AddExceptionHandler<FhirExceptionHandler>();
         services.AddProblemDetails();
         services.AddEndpointsApiExplorer();

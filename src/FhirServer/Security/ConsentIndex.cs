@@ -45,6 +45,21 @@ internal sealed class ConsentIndex(FhirDbContext db, ResourceStore store, FhirSe
     private static string? PatientOf(Consent consent) =>
         consent.Patient?.Reference is { } text && Search.ReferenceValue.Parse(text) is { TargetType: "Patient", TargetId: { } id } ? id : null;
 
+    /// <summary>Recomputes the effective consent of every patient some current Consent names: after an upgrade that brought the index.</summary>
+    public async Task RebuildAllAsync(CancellationToken cancellationToken)
+    {
+        var patients = await db.ReferenceIndex
+            .Where(x => x.ResourceType == "Consent" && x.Param == "patient" && x.TargetType == "Patient" && x.TargetId != null &&
+                db.Resources.Any(r => r.RowId == x.RowId && r.IsCurrent && !r.IsDeleted))
+            .Select(x => x.TargetId!)
+            .Distinct()
+            .ToListAsync(cancellationToken);
+        foreach (var patient in patients)
+        {
+            await RebuildAsync(patient, cancellationToken);
+        }
+    }
+
     private async Task RebuildAsync(string patientId, CancellationToken cancellationToken)
     {
         await store.FlushAsync(cancellationToken);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirMh.FhirServer.IntegrationTests.Security;
 
@@ -270,6 +272,31 @@ public abstract class ConsentTests(StorageFixture fixture)
         // The fixture's window is three seconds from the token's first BTG request.
         await Task.Delay(TimeSpan.FromSeconds(3.5));
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync($"Observation?{Tag}", token, purpose: "BTG"));
+    }
+
+    [Fact]
+    public async Task StoredConsents_WithoutTheirIndex_AreIndexedAtStartUp()
+    {
+        var (a, _) = await PatientsAsync();
+        await ObservationAsync(a);
+        await CreateAsync(Consent(a, Provision("deny")));
+        var doctor = Doctor(await CreateAsync(Practitioner()));
+        using (var scope = fixture.Factory.Services.CreateScope())
+        {
+            // As a database from before the consent index: the Consents are there, their index is not.
+            var db = scope.ServiceProvider.GetRequiredService<FhirMh.FhirServer.Storage.FhirDbContext>();
+            await db.Set<FhirMh.FhirServer.Security.ConsentValueRow>().ExecuteDeleteAsync();
+            await db.Set<FhirMh.FhirServer.Security.ConsentConditionRow>().ExecuteDeleteAsync();
+            await db.Set<FhirMh.FhirServer.Security.ConsentProvisionRow>().ExecuteDeleteAsync();
+        }
+
+        Assert.Single(await MatchesAsync($"Observation?{Tag}", doctor));
+
+        await using var restarted = fixture.StartServer(TestTokens.Settings(ConsentSettings.Permit));
+        using var client = restarted.CreateClient();
+        using var response = await client.SendAsync(HttpMethod.Get, $"/fhir/Observation?{Tag}", doctor);
+
+        Assert.Empty((await response.BodyAsync()).Ids("match"));
     }
 
     private static string Doctor(string practitioner) => TestTokens.Access("user/*.rs", fhirUser: $"Practitioner/{practitioner}", purposes: ["TREAT"]);
