@@ -185,6 +185,7 @@ internal static class FhirServerServices
         services.AddScoped<InteractionAccess>();
         services.AddScoped<ConsentIndex>();
         services.AddScoped<ConsentContext>();
+        services.AddSingleton<ConsentActors>();
         services.AddScoped<OperationResults>();
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.SectionName));
         services.AddSingleton<AuditQueue>();

@@ -18,7 +18,8 @@ internal sealed class ConsentContext(
     CompartmentDefinitions compartments,
     FhirDbContext db,
     IClock clock,
-    IOptions<ConsentOptions> options)
+    IOptions<ConsentOptions> options,
+    ConsentActors actorCache)
 {
     /// <summary>Reads are these Consent actions (consentaction: access, use); a provision naming only others does not govern reads.</summary>
     private static readonly string[] ReadActions = ["access", "use"];
@@ -46,7 +47,7 @@ internal sealed class ConsentContext(
             return;
         }
 
-        _actors = await ActorsAsync(caller, cancellationToken);
+        _actors = await actorCache.GetAsync(caller, ct => ActorsAsync(caller, ct), cancellationToken);
         if (callerContext.Purposes.Contains(BearerAuthentication.BreakTheGlass))
         {
             BreakTheGlassUntil = await BreakGlassAsync(caller, cancellationToken);
