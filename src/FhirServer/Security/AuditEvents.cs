@@ -12,7 +12,11 @@ internal static class AuditEvents
 {
     public const string ClientIdSystem = ConsentProvisions.ClientIdSystem;
 
-    public static AuditEvent Build(AuditRecord record, string? patientId, string baseUrl)
+    /// <param name="record">The access.</param>
+    /// <param name="patientId">The patient whose data it concerned, if any.</param>
+    /// <param name="consentId">That patient's effective Consent, which decided what the caller saw.</param>
+    /// <param name="baseUrl">This server's FHIR base, as source site.</param>
+    public static AuditEvent Build(AuditRecord record, string? patientId, string? consentId, string baseUrl)
     {
         var audit = new AuditEvent
         {
@@ -67,6 +71,17 @@ internal static class AuditEvents
                 What = new ResourceReference($"Patient/{patientId}"),
                 Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "1", "Person"),
                 Role = new Coding("http://terminology.hl7.org/CodeSystem/object-role", "1", "Patient"),
+            });
+        }
+
+        if (consentId is not null)
+        {
+            audit.Entity.Add(new AuditEvent.EntityComponent
+            {
+                What = new ResourceReference($"Consent/{consentId}"),
+                Type = new Coding("http://terminology.hl7.org/CodeSystem/audit-entity-type", "2", "System Object"),
+                Role = new Coding("http://terminology.hl7.org/CodeSystem/object-role", "13", "Security Resource"),
+                Description = "the patient's consent that decided access",
             });
         }
 

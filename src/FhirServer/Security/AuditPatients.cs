@@ -34,6 +34,20 @@ internal sealed class AuditPatients(CompartmentDefinitions compartments)
         return result;
     }
 
+    /// <summary>The effective Consent of each patient that has one.</summary>
+    public static async Task<Dictionary<string, string>> ConsentsOfAsync(FhirDbContext db, IReadOnlyCollection<string> patientIds, CancellationToken cancellationToken)
+    {
+        if (patientIds.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = patientIds.Distinct().ToList();
+        return await db.Set<ConsentProvisionRow>()
+            .Where(n => ids.Contains(n.PatientId) && n.Depth == 0)
+            .ToDictionaryAsync(n => n.PatientId, n => n.ConsentId, cancellationToken);
+    }
+
     private static void Add(Dictionary<long, HashSet<string>> result, long rowId, string patientId)
     {
         if (!result.TryGetValue(rowId, out var set))

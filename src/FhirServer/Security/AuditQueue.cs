@@ -85,13 +85,16 @@ internal sealed partial class AuditWriter(
                     : b).ToList();
                 var patients = await scope.ServiceProvider.GetRequiredService<AuditPatients>()
                     .OfRowsAsync(db, batch.SelectMany(b => b.Record.RowIds).ToList(), CancellationToken.None);
+                var concerned = batch.Select(b => b.Record.Patients.Concat(b.Record.RowIds.SelectMany(r => patients.GetValueOrDefault(r) ?? [])).Distinct().ToList()).ToList();
+                var consents = await AuditPatients.ConsentsOfAsync(db, concerned.SelectMany(c => c).ToList(), CancellationToken.None);
                 await using var transaction = await store.BeginTransactionAsync(CancellationToken.None);
-                foreach (var (record, baseUrl) in batch)
+                for (var i = 0; i < batch.Count; i++)
                 {
-                    var concerned = record.Patients.Concat(record.RowIds.SelectMany(r => patients.GetValueOrDefault(r) ?? [])).Distinct().ToList();
-                    foreach (var patient in concerned.Count == 0 ? [null] : concerned.Select(p => (string?)p))
+                    var (record, baseUrl) = batch[i];
+                    foreach (var patient in concerned[i].Count == 0 ? [null] : concerned[i].Select(p => (string?)p))
                     {
-                        await store.CreateAsync(AuditEvents.Build(record, patient, baseUrl), CancellationToken.None);
+                        var consent = patient is null ? null : consents.GetValueOrDefault(patient);
+                        await store.CreateAsync(AuditEvents.Build(record, patient, consent, baseUrl), CancellationToken.None);
                     }
                 }
 

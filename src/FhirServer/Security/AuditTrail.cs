@@ -79,9 +79,10 @@ internal sealed class AuditTrail(
         var rowId = await db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent).Select(r => r.RowId).FirstOrDefaultAsync(cancellationToken);
         var concerned = (await patients.OfRowsAsync(db, [rowId], cancellationToken)).GetValueOrDefault(rowId) ?? [];
         var record = NewRecord(request, interaction, 200) with { ResourceType = type, ResourceId = id };
+        var consents = await AuditPatients.ConsentsOfAsync(db, concerned, cancellationToken);
         foreach (var patient in concerned.Count == 0 ? [null] : concerned.Select(p => (string?)p))
         {
-            await store.CreateAsync(AuditEvents.Build(record, patient, request.BaseUrl), cancellationToken);
+            await store.CreateAsync(AuditEvents.Build(record, patient, patient is null ? null : consents.GetValueOrDefault(patient), request.BaseUrl), cancellationToken);
         }
     }
 

@@ -42,6 +42,29 @@ public abstract class AuditTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Read_OfAPatientWithAConsent_NamesTheConsentThatDecided()
+    {
+        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Consenting"}]}""");
+        var observation = await CreateAsync(Observation(patient));
+        var consent = await CreateAsync($$$"""
+            {"resourceType":"Consent","status":"active",
+             "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
+             "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
+             "patient":{"reference":"Patient/{{{patient}}}"},"dateTime":"2026-01-01",
+             "policyRule":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"OPTIN"}]},"provision":{"type":"permit"}}
+            """);
+        var doctor = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique);
+
+        using (var read = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation}", doctor))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        var audit = await EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
+        Assert.Contains(audit["entity"]!.AsArray(), e => (string?)e!["what"]?["reference"] == $"Consent/{consent}");
+    }
+
+    [Fact]
     public async Task Search_OverTwoPatients_GivesOneAuditEventEachWithTheQuery()
     {
         var a = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"A"}]}""");

@@ -211,6 +211,28 @@ public abstract class ConsentTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task BatchEntries_FollowTheConsentLikeSingleRequests()
+    {
+        var (a, b) = await PatientsAsync();
+        var visible = await ObservationAsync(a);
+        var hidden = await ObservationAsync(b);
+        await CreateAsync(Consent(b, Provision("deny")));
+        var batch = $$$"""
+            {"resourceType":"Bundle","type":"batch","entry":[
+              {"request":{"method":"GET","url":"Observation/{{{visible}}}"}},
+              {"request":{"method":"GET","url":"Observation/{{{hidden}}}"}},
+              {"request":{"method":"GET","url":"Observation?{{{Tag}}}"}}]}
+            """;
+
+        using var response = await _client.SendAsync(HttpMethod.Post, "/fhir", Doctor(await CreateAsync(Practitioner())), batch);
+        var entries = (await response.BodyAsync())["entry"]!.AsArray();
+
+        Assert.StartsWith("200", (string?)entries[0]!["response"]!["status"], StringComparison.Ordinal);
+        Assert.StartsWith("404", (string?)entries[1]!["response"]!["status"], StringComparison.Ordinal);
+        Assert.Equal([visible], entries[2]!["resource"]!.AsObject().Ids("match"));
+    }
+
+    [Fact]
     public async Task HistoryAndEverything_LeaveDeniedDataOut()
     {
         var (a, b) = await PatientsAsync();
