@@ -14,11 +14,14 @@ internal sealed class IssuerKeys(IHttpClientFactory httpClients, IClock clock)
     private static readonly NodaTime.Duration RefreshFloor = NodaTime.Duration.FromMinutes(1);
     private readonly ConcurrentDictionary<string, (IList<SecurityKey> Keys, Instant ReadAt)> _byUrl = new();
 
+    /// <summary>Inline JWK Sets parsed once: parsing builds RSA and EC objects, too slow for every request.</summary>
+    private readonly ConcurrentDictionary<string, IList<SecurityKey>> _inline = new(StringComparer.Ordinal);
+
     public async Task<IList<SecurityKey>> GetAsync(string? inlineJwks, string? jwksUrl, string? keyId, CancellationToken cancellationToken)
     {
         if (inlineJwks is not null)
         {
-            return Parse(inlineJwks);
+            return _inline.GetOrAdd(inlineJwks, Parse);
         }
 
         if (jwksUrl is null)
