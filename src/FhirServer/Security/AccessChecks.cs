@@ -33,8 +33,19 @@ internal sealed class AccessChecks(AccessRules rules, SearchQueryBuilder builder
         }
     }
 
-    public Task<bool> IsReachableAsync(string type, string id, SmartPermissions permissions, CancellationToken cancellationToken) =>
-        builder.Reachable(type, permissions, caller.BaseUrl).AnyAsync(r => r.ResourceId == id, cancellationToken);
+    public async Task<bool> IsReachableAsync(string type, string id, SmartPermissions permissions, CancellationToken cancellationToken)
+    {
+        // Most patients have no consent: when the scopes reach every row of the type and the
+        // default permits, a small query settles it without the whole consent predicate.
+        if (rules.Restriction(type, permissions) is { Consent: { IsDenyByDefault: false } consent } restriction &&
+            restriction.Alternatives is [[]] &&
+            await builder.HasNoConsentAsync(type, id, consent, cancellationToken))
+        {
+            return true;
+        }
+
+        return await builder.Reachable(type, permissions, caller.BaseUrl).AnyAsync(r => r.ResourceId == id, cancellationToken);
+    }
 
     /// <summary>403 when an existing, live resource is outside the scopes that let the caller change it (checked before the write).</summary>
     public async Task EnsureChangeableAsync(string type, string id, SmartPermissions permissions, FhirDbContext db, CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Security;
 using FhirMh.FhirServer.Storage;
 using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Expr = System.Linq.Expressions.Expression<System.Func<FhirMh.FhirServer.Storage.ResourceRow, bool>>;
@@ -106,6 +107,25 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     }
 
     private static Expr OfType(string type) => r => r.ResourceType == type;
+
+    /// <summary>
+    /// True when the current, live <paramref name="type"/>/<paramref name="id"/> exists and none of
+    /// its patients has an indexed consent: under a permitting default, consent then hides nothing.
+    /// </summary>
+    public Task<bool> HasNoConsentAsync(string type, string id, ConsentCriterion consent, CancellationToken cancellationToken)
+    {
+        var live = db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent && !r.IsDeleted);
+        var nodes = db.Set<ConsentProvisionRow>();
+        if (type == "Patient")
+        {
+            return live.AnyAsync(r => !nodes.Any(n => n.PatientId == r.ResourceId), cancellationToken);
+        }
+
+        var parameters = consent.CompartmentParameters.ToList();
+        return live.AnyAsync(
+            r => !db.ReferenceIndex.Any(x => x.RowId == r.RowId && x.TargetType == "Patient" && parameters.Contains(x.Param) && nodes.Any(n => n.PatientId == x.TargetId)),
+            cancellationToken);
+    }
 
     private Expr AccessPredicate(string? type, AccessCriterion access, string baseUrl)
     {
