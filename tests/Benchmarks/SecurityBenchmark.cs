@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using FhirMh.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -37,8 +36,7 @@ internal static class SecurityBenchmark
         var connectionString = postgres.ConnectionString("fhir");
         using var key = RSA.Create(2048);
         var signing = new RsaSecurityKey(key) { KeyId = "bench" };
-        var p = key.ExportParameters(false);
-        var jwks = JsonSerializer.Serialize(new { keys = new[] { new Dictionary<string, string> { ["kty"] = "RSA", ["kid"] = "bench", ["n"] = Base64UrlEncoder.Encode(p.Modulus), ["e"] = Base64UrlEncoder.Encode(p.Exponent) } } });
+        var jwks = FhirMh.FhirServer.Security.PublicJwks.Of(key, "bench");
         var practitioner = "Practitioner/bench-reader";
 
         Console.WriteLine($"loading {patients:N0} Patients, 2 Observations each, consents for {consentShare}%");

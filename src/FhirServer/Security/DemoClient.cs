@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
-using System.Text.Json;
 using FhirMh.FhirServer.Storage;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace FhirMh.FhirServer.Security;
 
@@ -29,11 +27,7 @@ internal sealed class DemoClient(IConfiguration configuration) : IPostConfigureO
         }
 
         using var rsa = LoadOrCreateKey(options.TokenEndpoint.DemoClientKeyFile);
-        var parameters = rsa.ExportParameters(includePrivateParameters: false);
-        var jwks = JsonSerializer.Serialize(new
-        {
-            keys = new[] { new Dictionary<string, string> { ["kty"] = "RSA", ["kid"] = ClientId, ["n"] = Base64UrlEncoder.Encode(parameters.Modulus), ["e"] = Base64UrlEncoder.Encode(parameters.Exponent) } },
-        });
+        var jwks = PublicJwks.Of(rsa, ClientId);
         options.TokenEndpoint.Clients.Add(new RegisteredClient { ClientId = ClientId, Jwks = jwks, Scope = Scope });
     }
 

@@ -33,17 +33,7 @@ internal sealed class ServerSigningKeys(IServiceScopeFactory scopes, IClock cloc
     public async Task<string> PublicJwksAsync(CancellationToken cancellationToken)
     {
         var key = await KeyAsync(cancellationToken);
-        var parameters = key.Rsa.ExportParameters(includePrivateParameters: false);
-        var jwk = new Dictionary<string, string>
-        {
-            ["kty"] = "RSA",
-            ["use"] = "sig",
-            ["alg"] = Algorithm,
-            ["kid"] = key.KeyId,
-            ["n"] = Base64UrlEncoder.Encode(parameters.Modulus),
-            ["e"] = Base64UrlEncoder.Encode(parameters.Exponent),
-        };
-        return JsonSerializer.Serialize(new { keys = new[] { jwk } });
+        return PublicJwks.Of(key.Rsa, key.KeyId, Algorithm);
     }
 
     private async Task<RsaSecurityKey> KeyAsync(CancellationToken cancellationToken)
