@@ -5,6 +5,7 @@ using FhirMh.FhirServer.Operations.ReindexStatus;
 using FhirMh.FhirServer.ProviderRegistry;
 using FhirMh.FhirServer.Questionnaires;
 using FhirMh.FhirServer.Operations.Terminology;
+using FhirMh.FhirServer.Subscriptions;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Security;
@@ -149,6 +150,7 @@ internal static class FhirServerServices
         services.AddScoped<IConditionalReferenceResolver, SearchConditionalReferenceResolver>();
         services.AddScoped<FhirDispatcher>();
         AddSecurity(services, configuration);
+        AddSubscriptions(services, configuration);
         services.AddHostedService<DatabaseMigrator>();
         services.AddHostedService<ConformanceStartup>();
         services.AddHostedService<SeedStartup>();
@@ -157,6 +159,7 @@ internal static class FhirServerServices
         // After the migrator: hosted services start in order, and jobs live in migrated tables.
         services.AddHostedService<ReindexWorker>();
         services.AddHostedService<ConsentIndexStartup>();
+        services.AddHostedService<SubscriptionDispatcher>();
         services.AddExceptionHandler<FhirExceptionHandler>();
         services.AddProblemDetails();
         services.AddEndpointsApiExplorer();
@@ -193,6 +196,26 @@ internal static class FhirServerServices
         services.AddScoped<AuditTrail>();
         services.AddHostedService<AuditWriter>();
         services.AddHostedService<SecurityStartup>();
+    }
+
+    private static void AddSubscriptions(IServiceCollection services, ConfigurationManager configuration)
+    {
+        services.AddOptions<SubscriptionOptions>().Bind(configuration.GetSection(SubscriptionOptions.SectionName))
+            .Validate(o => o.MaxAttempts > 0 && o.RetryDelay > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero, "Subscriptions:MaxAttempts, RetryDelay and PollInterval must be above zero.")
+            .ValidateOnStart();
+
+        // A notification endpoint must not send the server on elsewhere (server-side request forgery).
+        services.AddHttpClient(SubscriptionDelivery.ClientName).ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false });
+        services.AddSingleton<SubscriptionTopics>();
+        services.AddSingleton<EndpointAllowList>();
+        services.AddSingleton<SubscriptionReader>();
+        services.AddSingleton<SubscriptionCatalog>();
+        services.AddSingleton<SubscriptionDelivery>();
+        services.AddScoped<SubscriptionWrites>();
+        services.AddScoped<SubscriptionEvents>();
+        services.AddScoped<SubscriptionNotifier>();
+        services.AddScoped<Operations.SubscriptionStatus.SubscriptionStatusOperation>();
+        services.AddScoped<Operations.SubscriptionEvents.SubscriptionEventsOperation>();
     }
 
     private static void AddStorage(IServiceCollection services, StorageOptions storage)

@@ -18,7 +18,8 @@ internal sealed class CapabilitiesInteraction(
     CanonicalBase canonicalBase,
     ConformancePackages packages,
     WriteValidation validation,
-    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security)
+    Microsoft.Extensions.Options.IOptions<Security.SecurityOptions> security,
+    Subscriptions.SubscriptionTopics topics)
 {
     public Task<FhirResponse> HandleAsync(FhirRequest request)
     {
@@ -62,6 +63,11 @@ internal sealed class CapabilitiesInteraction(
         };
 
         rest.Security = Security(request.BaseUrl);
+
+        // The topics a backport Subscription may name in its criteria (backport IG, "Topics").
+        var subscription = rest.Resource.First(r => r.Type == "Subscription");
+        subscription.SupportedProfile = [.. subscription.SupportedProfile, Subscriptions.Backport.SubscriptionProfile];
+        subscription.Extension.AddRange(topics.All.Select(t => new Extension(Subscriptions.Backport.TopicCanonical, new Canonical(t.Url))));
         var statement = new CapabilityStatement
         {
             Status = PublicationStatus.Active,

@@ -26,7 +26,8 @@ internal sealed class WritePipeline(
     ResourceStore store,
     Security.AccessChecks access,
     Security.ConsentIndex consents,
-    Security.AuditTrail audit)
+    Security.AuditTrail audit,
+    Subscriptions.SubscriptionWrites subscriptions)
 {
     /// <summary>How often a write of its own runs again after losing a race; each round has one winner.</summary>
     private const int MaxAttempts = 8;
@@ -37,6 +38,11 @@ internal sealed class WritePipeline(
         if (resource is Binary binary && PatientMatchRules.IsRules(binary))
         {
             await CheckRulesAsync(binary, cancellationToken);
+        }
+
+        if (resource is Subscription subscription)
+        {
+            subscriptions.Prepare(subscription);
         }
 
         var response = resource is QuestionnaireResponse answers ? await responses.PrepareAsync(answers, cancellationToken) : null;
@@ -60,7 +66,8 @@ internal sealed class WritePipeline(
         }
 
         var isConsent = Security.ConsentIndex.Applies(prepared.Resource);
-        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent && !audit.IsOn)
+        var isSubscription = Subscriptions.SubscriptionWrites.Applies(prepared.Resource);
+        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent && !isSubscription && !audit.IsOn)
         {
             var result = await write(prepared.Resource);
             if (PatientMatchRules.IsRules(prepared.Resource))
@@ -133,6 +140,11 @@ internal sealed class WritePipeline(
             if (prepared.Resource is Consent consent)
             {
                 await consents.AfterWriteAsync(consent, version, cancellationToken);
+            }
+
+            if (prepared.Resource is Subscription)
+            {
+                await subscriptions.AfterWriteAsync(version.ResourceId, cancellationToken);
             }
 
             await audit.RecordWriteAsync(version.ResourceType, version.ResourceId, cancellationToken);

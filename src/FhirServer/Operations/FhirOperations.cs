@@ -32,6 +32,8 @@ internal static class FhirOperations
         new(LinkGoldenRecordOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/link-golden-record", typeof(LinkGoldenRecordOperation)) { AffectsState = true },
         new(PotentialDuplicates.PotentialDuplicatesOperation.Name, ["Practitioner", "Organization"], OnType: true, OnInstance: true, "OperationDefinition/potential-duplicates", typeof(PotentialDuplicates.PotentialDuplicatesOperation)),
         new(Disclosures.DisclosuresOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/disclosures", typeof(Disclosures.DisclosuresOperation)),
+        new(SubscriptionStatus.SubscriptionStatusOperation.Name, ["Subscription"], OnType: true, OnInstance: true, "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status", typeof(SubscriptionStatus.SubscriptionStatusOperation)),
+        new(SubscriptionEvents.SubscriptionEventsOperation.Name, ["Subscription"], OnType: false, OnInstance: true, "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events", typeof(SubscriptionEvents.SubscriptionEventsOperation)),
         new(CannotLinkOperation.Name, ["Patient"], OnType: false, OnInstance: true, "OperationDefinition/cannot-link", typeof(CannotLinkOperation)) { AffectsState = true },
     ];
 

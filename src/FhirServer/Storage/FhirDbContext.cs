@@ -92,5 +92,6 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
         ProviderRegistryModel.Configure(modelBuilder);
         Security.SecurityModel.Configure(modelBuilder);
         Security.ConsentModel.Configure(modelBuilder);
+        Subscriptions.SubscriptionModel.Configure(modelBuilder);
     }
 }

@@ -19,7 +19,8 @@ internal sealed class ResourceStore(
     FhirDbContext db,
     WriteGate writeGate,
     VersionRows versions,
-    SearchParameterWrites parameterWrites)
+    SearchParameterWrites parameterWrites,
+    Subscriptions.SubscriptionCatalog subscriptions)
 {
     /// <summary>
     /// How often a write without If-Match retries after losing a race: each round has one
@@ -435,13 +436,20 @@ internal sealed class ResourceStore(
         string.Concat(SearchIndexModel.Tables.Select(table => $"DELETE FROM {table} WHERE row_id = {{0}};"));
 
     /// <summary>
-    /// The row of a new version, tracked together with its index rows so that one SaveChanges
-    /// writes both.
+    /// The row of a new version, tracked together with its index rows (and its outbox event when a
+    /// subscription listens to its type) so that one SaveChanges writes them all. A delete records
+    /// no event: with no content left, it matches no subscription criteria.
     /// </summary>
     private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
     {
         var (row, index) = versions.New(resource, versionId, method, status);
         db.AddRange(index);
+        if (subscriptions.IsWatched(row.ResourceType))
+        {
+            // The outbox: committed with the version or not at all, so no change escapes the subscriptions.
+            db.Add(new Subscriptions.SubscriptionEventRow { Row = row });
+        }
+
         return row;
     }
 

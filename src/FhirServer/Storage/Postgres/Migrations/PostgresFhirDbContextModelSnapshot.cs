@@ -1041,6 +1041,132 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionEventRow", b =>
+                {
+                    b.Property<long>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("EventId"));
+
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("RowId");
+
+                    b.ToTable("subscription_events", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("name");
+
+                    b.Property<Instant>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("subscription_lease", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionNotificationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("EventNumber")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_number");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("last_error");
+
+                    b.Property<Instant>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<Instant>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<long>("RowId")
+                        .HasColumnType("bigint")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_subscription_notifications_due");
+
+                    b.HasIndex("SubscriptionId", "EventNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_subscription_notifications_event");
+
+                    b.ToTable("subscription_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionStateRow", b =>
+                {
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("character varying(2048)")
+                        .HasColumnName("base_url");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("event_count");
+
+                    b.Property<Instant?>("LastSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_sent_at");
+
+                    b.HasKey("SubscriptionId");
+
+                    b.ToTable("subscription_state", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
@@ -1141,6 +1267,17 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.UriIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionEventRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
                         .WithMany()

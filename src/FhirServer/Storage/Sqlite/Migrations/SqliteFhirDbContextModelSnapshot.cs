@@ -1012,6 +1012,128 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionEventRow", b =>
+                {
+                    b.Property<long>("EventId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_id");
+
+                    b.Property<long>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_id");
+
+                    b.HasKey("EventId");
+
+                    b.HasIndex("RowId");
+
+                    b.ToTable("subscription_events", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionLeaseRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("expires_at");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("subscription_lease", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionNotificationRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("EventNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_number");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<long>("NextAttemptAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<long>("OccurredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<long>("RowId")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row_id");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SubscriptionId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "NextAttemptAt")
+                        .HasDatabaseName("ix_subscription_notifications_due");
+
+                    b.HasIndex("SubscriptionId", "EventNumber")
+                        .IsUnique()
+                        .HasDatabaseName("ux_subscription_notifications_event");
+
+                    b.ToTable("subscription_notifications", (string)null);
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionStateRow", b =>
+                {
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_id");
+
+                    b.Property<string>("BaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("base_url");
+
+                    b.Property<long>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
+                    b.Property<long?>("LastSentAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sent_at");
+
+                    b.HasKey("SubscriptionId");
+
+                    b.ToTable("subscription_state", (string)null);
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.CompositeIndexRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
@@ -1112,6 +1234,17 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                 });
 
             modelBuilder.Entity("FhirMh.FhirServer.Search.Indexing.UriIndexRow", b =>
+                {
+                    b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
+                        .WithMany()
+                        .HasForeignKey("RowId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("Row");
+                });
+
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionEventRow", b =>
                 {
                     b.HasOne("FhirMh.FhirServer.Storage.ResourceRow", "Row")
                         .WithMany()

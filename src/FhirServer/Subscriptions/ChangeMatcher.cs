@@ -1,0 +1,127 @@
+using System.Linq.Expressions;
+using FhirMh.FhirServer.Search;
+using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Parsing;
+using FhirMh.FhirServer.Search.Parameters;
+using FhirMh.FhirServer.Search.Sql;
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Subscriptions;
+
+/// <summary>One committed version as subscriptions see it: its index values, extracted from the version itself.</summary>
+internal sealed record ChangedVersion(string ResourceType, string ResourceId, IReadOnlyList<IndexRow> Index);
+
+/// <summary>
+/// Search criteria on one resource type, checked in memory against the index values of one
+/// version, with the value predicates search translates to SQL (ValuePredicates, compiled), so
+/// a subscription matches exactly what a search would have found at that version. Checking the
+/// version rather than the database means a later change cannot hide an earlier event.
+/// Criteria that need other resources (chains, <c>_has</c>), value sets or the clock are refused
+/// when the Subscription is written.
+/// </summary>
+internal sealed class ChangeMatcher
+{
+    private readonly List<Func<ChangedVersion, bool>> _tests;
+
+    private ChangeMatcher(List<Func<ChangedVersion, bool>> tests, IReadOnlyList<string> patientOrganizations)
+    {
+        _tests = tests;
+        PatientOrganizations = patientOrganizations;
+    }
+
+    /// <summary>
+    /// Organizations one of which must manage the patient the version is about (the
+    /// <see cref="SubscriptionTopics.PatientOrganization"/> filter); empty when unfiltered.
+    /// Checked by the dispatcher, which can read the Patient.
+    /// </summary>
+    public IReadOnlyList<string> PatientOrganizations { get; }
+
+    public bool Matches(ChangedVersion version) => _tests.TrueForAll(test => test(version));
+
+    /// <summary>ANDs the criteria; <paramref name="patientOrganizations"/> as in <see cref="PatientOrganizations"/>.</summary>
+    /// <exception cref="NotSupportedException">A criterion cannot be checked against one version; the message says which.</exception>
+    public static ChangeMatcher Compile(IEnumerable<SearchCriterion> criteria, string baseUrl, IReadOnlyList<string> patientOrganizations) =>
+        new(criteria.Select(c => Test(c, baseUrl)).ToList(), patientOrganizations);
+
+    private static Func<ChangedVersion, bool> Test(SearchCriterion criterion, string baseUrl)
+    {
+        if (criterion is not ValueCriterion value)
+        {
+            throw new NotSupportedException("Chained, _has and compartment criteria need other resources and cannot be used in a subscription.");
+        }
+
+        var parameter = value.Parameter;
+        var key = parameter.Code;
+        if (parameter.Special != SpecialSearch.None || key == "_lastUpdated")
+        {
+            throw new NotSupportedException($"'{key}' depends on the time of the check and cannot be used in a subscription.");
+        }
+
+        if (key == "_id")
+        {
+            var ids = value.Values.Select(v => v.Text).ToHashSet(StringComparer.Ordinal);
+            return value.Modifier switch
+            {
+                "missing" => _ => value.Values[0].Text == "false",
+                "not" => v => !ids.Contains(v.ResourceId),
+                _ => v => ids.Contains(v.ResourceId),
+            };
+        }
+
+        if (value.Modifier == "missing")
+        {
+            var isMissing = value.Values[0].Text == "true";
+            return v => v.Index.Any(r => r.Param == key) != isMissing;
+        }
+
+        if (parameter.Type == SearchParamType.Date && value.Values.Any(v => v.Prefix == SearchPrefix.Ap))
+        {
+            throw new NotSupportedException($"The ap prefix on '{key}' depends on the time of the check and cannot be used in a subscription.");
+        }
+
+        return parameter.Type switch
+        {
+            SearchParamType.String => Any<StringIndexRow>(key, value.Values.Select(v => StringTest(value.Modifier, v)).ToList()),
+            SearchParamType.Token => TokenTest(value, key),
+            SearchParamType.Date => Any(key, Compile(value, v => ValuePredicates.DateValue(v, key, Instant.MinValue))),
+            SearchParamType.Number => Any(key, Compile(value, v => ValuePredicates.NumberValue(v, key))),
+            SearchParamType.Quantity => Any(key, Compile(value, v => ValuePredicates.QuantityValue(v, key))),
+            SearchParamType.Reference => Any(key, Compile(value, v => ValuePredicates.ReferenceTarget(value.Modifier, v, baseUrl))),
+            SearchParamType.Uri => Any(key, Compile(value, v => ValuePredicates.UriValue(value.Modifier, v))),
+            _ => throw new NotSupportedException($"The {parameter.Type} parameter '{key}' cannot be used in a subscription."),
+        };
+    }
+
+    private static Func<ChangedVersion, bool> TokenTest(ValueCriterion value, string key)
+    {
+        if (value.Modifier is "in" or "not-in" or "above" or "below")
+        {
+            throw new NotSupportedException($":{value.Modifier} depends on terminology and cannot be used in a subscription.");
+        }
+
+        var any = Any(key, Compile(value, v => ValuePredicates.TokenValue(value.Modifier, v)));
+
+        // :not matches versions with no matching value, those without the element included (search.html#token).
+        return value.Modifier == "not" ? v => !any(v) : any;
+    }
+
+    private static Func<StringIndexRow, bool> StringTest(string? modifier, SearchValue value)
+    {
+        if (modifier is "exact" or "contains")
+        {
+            return ValuePredicates.StringValue(modifier, value).Compile();
+        }
+
+        // Starts-with on the folded value, ordinal as the database compares it (search.html#string).
+        var prefix = TextNormalizer.Fold(SearchEscaping.Unescape(value.Text));
+        return x => x.Value.StartsWith(prefix, StringComparison.Ordinal);
+    }
+
+    private static List<Func<T, bool>> Compile<T>(ValueCriterion value, Func<SearchValue, Expression<Func<T, bool>>> predicate) =>
+        value.Values.Select(v => predicate(v).Compile()).ToList();
+
+    /// <summary>Some value of the parameter meets one of the alternatives (a comma is OR).</summary>
+    private static Func<ChangedVersion, bool> Any<T>(string key, List<Func<T, bool>> alternatives)
+        where T : IndexRow =>
+        v => v.Index.OfType<T>().Any(r => r.Param == key && alternatives.Exists(a => a(r)));
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using Hl7.Fhir.Model;
+
+namespace FhirMh.FhirServer.Subscriptions;
+
+/// <summary>One event of a notification: its number, when it happened, and the version it is about.</summary>
+internal sealed record NotificationEvent(long EventNumber, Instant OccurredAt, string ResourceType, string ResourceId, int VersionId, string Method, int Status, Resource? Resource);
+
+/// <summary>
+/// Builds notification Bundles as the backport IG shapes them for R4
+/// (backport-subscription-notification-r4): a history Bundle whose first entry is the
+/// SubscriptionStatus Parameters (as a <c>$status</c> answer), followed by the focus resources
+/// as the payload content allows: none, their URLs, or the resources themselves.
+/// </summary>
+internal static class NotificationBundles
+{
+    public static Bundle Build(ParsedSubscription subscription, string baseUrl, string type, long eventsSinceStart, IReadOnlyList<NotificationEvent> events, PayloadContent content, Instant now)
+    {
+        var bundle = new Bundle
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Type = Bundle.BundleType.History,
+            Timestamp = now.ToDateTimeOffset(),
+            Meta = subscription.IsTopicBased ? new Meta { Profile = [Backport.NotificationProfile] } : null,
+        };
+        bundle.Entry.Add(new Bundle.EntryComponent
+        {
+            FullUrl = $"urn:uuid:{Guid.NewGuid()}",
+            Resource = Status(subscription, baseUrl, type, eventsSinceStart, events, content),
+            Request = new Bundle.RequestComponent { Method = Bundle.HTTPVerb.GET, Url = $"{baseUrl}/Subscription/{subscription.Id}/$status" },
+            Response = new Bundle.ResponseComponent { Status = "200" },
+        });
+        if (content == PayloadContent.Empty)
+        {
+            return bundle;
+        }
+
+        foreach (var change in events)
+        {
+            var entry = new Bundle.EntryComponent
+            {
+                FullUrl = $"{baseUrl}/{change.ResourceType}/{change.ResourceId}",
+                Request = new Bundle.RequestComponent
+                {
+                    Method = change.Method switch { "POST" => Bundle.HTTPVerb.POST, "PATCH" => Bundle.HTTPVerb.PATCH, _ => Bundle.HTTPVerb.PUT },
+                    Url = change.Method == "POST" ? change.ResourceType : $"{change.ResourceType}/{change.ResourceId}",
+                },
+                Response = new Bundle.ResponseComponent
+                {
+                    Status = change.Status.ToString(CultureInfo.InvariantCulture),
+                    Etag = $"W/\"{change.VersionId}\"",
+                    LastModified = change.OccurredAt.ToDateTimeOffset(),
+                },
+            };
+            if (content == PayloadContent.FullResource)
+            {
+                entry.Resource = change.Resource;
+            }
+
+            bundle.Entry.Add(entry);
+        }
+
+        return bundle;
+    }
+
+    /// <summary>The SubscriptionStatus of the backport IG for R4 (backport-subscription-status-r4), a Parameters resource.</summary>
+    public static Parameters Status(ParsedSubscription subscription, string baseUrl, string type, long eventsSinceStart, IReadOnlyList<NotificationEvent> events, PayloadContent content)
+    {
+        var status = new Parameters
+        {
+            Id = Guid.NewGuid().ToString("N"),
+            Meta = new Meta { Profile = [Backport.StatusProfile] },
+        };
+        status.Add("subscription", new ResourceReference($"{baseUrl}/Subscription/{subscription.Id}"));
+        if (subscription.Topic is { } topic)
+        {
+            status.Add("topic", new Canonical(topic.Url));
+        }
+
+        status.Add("status", new Code(subscription.Status));
+        status.Add("type", new Code(type));
+        status.Add("events-since-subscription-start", new FhirString(eventsSinceStart.ToString(CultureInfo.InvariantCulture)));
+        foreach (var change in events)
+        {
+            var parts = new List<Tuple<string, Base>>
+            {
+                Tuple.Create<string, Base>("event-number", new FhirString(change.EventNumber.ToString(CultureInfo.InvariantCulture))),
+                Tuple.Create<string, Base>("timestamp", new Hl7.Fhir.Model.Instant(change.OccurredAt.ToDateTimeOffset())),
+            };
+            if (content != PayloadContent.Empty)
+            {
+                parts.Add(Tuple.Create<string, Base>("focus", new ResourceReference($"{baseUrl}/{change.ResourceType}/{change.ResourceId}")));
+            }
+
+            status.Add("notification-event", parts);
+        }
+
+        return status;
+    }
+}

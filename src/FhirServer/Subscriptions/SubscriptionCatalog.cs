@@ -1,0 +1,70 @@
+using System.Collections.Frozen;
+using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+
+namespace FhirMh.FhirServer.Subscriptions;
+
+/// <summary>
+/// The Subscriptions of the server, parsed, and the resource types they listen to. Every process
+/// keeps it (the dispatcher refreshes it each round, when a Subscription changed), so that a write
+/// records an outbox event only for a type some requested or active subscription listens to: a
+/// server without subscriptions writes nothing extra.
+/// </summary>
+internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, ILogger<SubscriptionCatalog> logger)
+{
+    private volatile Snapshot _current = Snapshot.Empty;
+
+    /// <summary>True when a change of <paramref name="resourceType"/> may concern a subscription.</summary>
+    public bool IsWatched(string resourceType) => _current.Types.Contains(resourceType);
+
+    public IReadOnlyList<ParsedSubscription> Subscriptions => _current.Subscriptions;
+
+    public ParsedSubscription? Find(string id) => _current.Subscriptions.FirstOrDefault(s => s.Id == id);
+
+    /// <summary>Reads the Subscriptions again when one was written since the last read.</summary>
+    public async Task RefreshAsync(FhirDbContext db, SubscriptionReader reader, CancellationToken cancellationToken)
+    {
+        var stamp = await db.Resources.Where(r => r.ResourceType == "Subscription").MaxAsync(r => (long?)r.RowId, cancellationToken) ?? 0;
+        if (stamp == _current.Stamp)
+        {
+            return;
+        }
+
+        var rows = await db.Resources.AsNoTracking()
+            .Where(r => r.ResourceType == "Subscription" && r.IsCurrent && !r.IsDeleted)
+            .Select(r => new { r.ResourceId, r.Json })
+            .ToListAsync(cancellationToken);
+        var baseUrls = await db.Set<SubscriptionStateRow>().AsNoTracking().ToDictionaryAsync(s => s.SubscriptionId, s => s.BaseUrl, cancellationToken);
+        var subscriptions = new List<ParsedSubscription>();
+        foreach (var row in rows)
+        {
+            try
+            {
+                var resource = (Subscription)serializers.ParseJson(row.Json!);
+                subscriptions.Add(reader.Read(resource, baseUrls.GetValueOrDefault(row.ResourceId, string.Empty)));
+            }
+            catch (FhirException e)
+            {
+                // Written before the allow-list was narrowed, say: it stays as it is, unserved.
+                LogUnusable(logger, row.ResourceId, e.Message);
+            }
+        }
+
+        var types = subscriptions
+            .Where(s => s.Status is ParsedSubscription.Requested or ParsedSubscription.Active)
+            .SelectMany(s => s.Matchers.Keys)
+            .ToFrozenSet(StringComparer.Ordinal);
+        _current = new Snapshot(stamp, subscriptions, types);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id} cannot be served: {Reason}")]
+    private static partial void LogUnusable(ILogger logger, string id, string reason);
+
+    private sealed record Snapshot(long Stamp, IReadOnlyList<ParsedSubscription> Subscriptions, FrozenSet<string> Types)
+    {
+        public static readonly Snapshot Empty = new(-1, [], FrozenSet<string>.Empty);
+    }
+}

@@ -1,0 +1,112 @@
+using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Subscriptions;
+
+/// <summary>
+/// Turns outbox events into numbered notifications: each committed version is checked against
+/// every live subscription listening to its type, and each match becomes the subscription's next
+/// event. The notifications, the counters and the removal of the events commit together, so an
+/// event is numbered once even if the process stops half-way.
+/// </summary>
+internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, SubscriptionCatalog catalog, FhirSerializers serializers, SearchIndexer indexer, IClock clock)
+{
+    private const int BatchSize = 500;
+
+    /// <summary>Processes one batch of events; false when there were none.</summary>
+    public async Task<bool> ProcessAsync(CancellationToken cancellationToken)
+    {
+        var events = await db.Set<SubscriptionEventRow>().AsNoTracking()
+            .OrderBy(e => e.EventId)
+            .Take(BatchSize)
+            .Select(e => new { e.EventId, e.RowId, e.Row!.ResourceType, e.Row.ResourceId, e.Row.LastUpdated, e.Row.Json })
+            .ToListAsync(cancellationToken);
+        if (events.Count == 0)
+        {
+            return false;
+        }
+
+        var now = clock.GetCurrentInstant();
+        var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToList();
+        var matches = new List<(string SubscriptionId, long RowId, Instant OccurredAt)>();
+        foreach (var change in events)
+        {
+            var listening = live.Where(s => s.Matchers.ContainsKey(change.ResourceType)).ToList();
+            if (listening.Count == 0 || change.Json is null)
+            {
+                continue;
+            }
+
+            var version = new ChangedVersion(change.ResourceType, change.ResourceId, indexer.Extract(serializers.ParseJson(change.Json)));
+            foreach (var subscription in listening)
+            {
+                var matcher = subscription.Matchers[change.ResourceType];
+                if (matcher.Matches(version) && await IsManagedByAsync(version, matcher.PatientOrganizations, cancellationToken))
+                {
+                    matches.Add((subscription.Id, change.RowId, change.LastUpdated));
+                }
+            }
+        }
+
+        var eventIds = events.Select(e => e.EventId).ToList();
+        using var turn = await writeGate.EnterAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var ids = matches.Select(m => m.SubscriptionId).Distinct().ToList();
+        var states = await db.Set<SubscriptionStateRow>().Where(s => ids.Contains(s.SubscriptionId)).ToDictionaryAsync(s => s.SubscriptionId, cancellationToken);
+        foreach (var (subscriptionId, rowId, occurredAt) in matches)
+        {
+            if (!states.TryGetValue(subscriptionId, out var state))
+            {
+                continue;
+            }
+
+            state.EventCount++;
+            db.Add(new SubscriptionNotificationRow
+            {
+                SubscriptionId = subscriptionId,
+                EventNumber = state.EventCount,
+                RowId = rowId,
+                OccurredAt = occurredAt,
+                Status = NotificationStatus.Pending,
+                NextAttemptAt = now,
+            });
+        }
+
+        await db.SaveChangesAsync(cancellationToken);
+        await db.Set<SubscriptionEventRow>().Where(e => eventIds.Contains(e.EventId)).ExecuteDeleteAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        db.ChangeTracker.Clear();
+        return true;
+    }
+
+    /// <summary>
+    /// The patient-organization filter: the patient the version is about (its patient, subject
+    /// or for reference) is managed by one of <paramref name="organizations"/>, as the Patient is now.
+    /// </summary>
+    private async Task<bool> IsManagedByAsync(ChangedVersion version, IReadOnlyList<string> organizations, CancellationToken cancellationToken)
+    {
+        if (organizations.Count == 0)
+        {
+            return true;
+        }
+
+        var patients = version.Index.OfType<ReferenceIndexRow>()
+            .Where(r => r.TargetType == "Patient" && r.TargetId is not null && r.Param is "patient" or "subject" or "for")
+            .Select(r => r.TargetId!)
+            .Distinct()
+            .ToList();
+        var organizationIds = organizations.Where(o => o.StartsWith("Organization/", StringComparison.Ordinal)).Select(o => o["Organization/".Length..]).ToList();
+        if (patients.Count == 0 || organizationIds.Count == 0)
+        {
+            return false;
+        }
+
+        return await db.Resources
+            .Where(r => r.ResourceType == "Patient" && r.IsCurrent && patients.Contains(r.ResourceId))
+            .Join(db.ReferenceIndex, r => r.RowId, x => x.RowId, (r, x) => x)
+            .AnyAsync(x => x.Param == "organization" && x.TargetType == "Organization" && organizationIds.Contains(x.TargetId!), cancellationToken);
+    }
+}

@@ -1,0 +1,249 @@
+using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Serialization;
+using FhirMh.FhirServer.Storage;
+using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Subscriptions;
+
+/// <summary>
+/// The dispatcher's sending side: handshakes that activate requested subscriptions, due event
+/// notifications (per subscription strictly in event order, subscriptions side by side so one slow
+/// or failing endpoint holds up only itself), retries with doubling back-off, the move to
+/// <c>error</c> once a notification has used its attempts, and heartbeats.
+/// </summary>
+internal sealed partial class SubscriptionNotifier(
+    FhirDbContext db,
+    ResourceStore store,
+    WriteGate writeGate,
+    SubscriptionCatalog catalog,
+    SubscriptionDelivery delivery,
+    FhirSerializers serializers,
+    IClock clock,
+    IOptions<SubscriptionOptions> options,
+    ILogger<SubscriptionNotifier> logger)
+{
+    /// <summary>Notifications looked at per round.</summary>
+    private const int BatchSize = 1000;
+
+    /// <summary>Endpoints called at once, each with its own subscription's notifications in order.</summary>
+    private const int Parallelism = 16;
+
+    /// <summary>
+    /// Activates requested subscriptions: a topic-based one after a handshake its endpoint accepts
+    /// (backport IG, "Handshake"), else it goes to error; one with R4 criteria at once, as R4 has no handshake.
+    /// </summary>
+    public async Task ActivateRequestedAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        foreach (var subscription in catalog.Subscriptions.Where(s => s.Status == ParsedSubscription.Requested))
+        {
+            var baseUrl = await BaseUrlAsync(subscription.Id, cancellationToken);
+            if (baseUrl is null)
+            {
+                continue;
+            }
+
+            var active = subscription with { Status = ParsedSubscription.Active };
+            var failure = subscription.IsTopicBased
+                ? await delivery.PostAsync(active, NotificationBundles.Build(active, baseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now), cancellationToken)
+                : null;
+            await SetStatusAsync(subscription.Id, failure is null ? ParsedSubscription.Active : ParsedSubscription.Error, failure is null ? null : $"The handshake failed: {failure}", cancellationToken);
+            if (failure is null)
+            {
+                await MarkSentAsync([subscription.Id], now, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Sends what is due; true when something was sent or failed.</summary>
+    public async Task<bool> DeliverDueAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToDictionary(s => s.Id);
+        if (live.Count == 0)
+        {
+            return false;
+        }
+
+        var ids = live.Keys.ToList();
+        var pending = await db.Set<SubscriptionNotificationRow>().AsNoTracking()
+            .Where(n => n.Status == NotificationStatus.Pending && ids.Contains(n.SubscriptionId))
+            .OrderBy(n => n.SubscriptionId).ThenBy(n => n.EventNumber)
+            .Take(BatchSize)
+            .Join(db.Resources, n => n.RowId, r => r.RowId, (n, r) => new Pending(n.Id, n.SubscriptionId, n.EventNumber, n.Attempts, n.NextAttemptAt, n.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json))
+            .ToListAsync(cancellationToken);
+
+        // The head of each subscription's queue decides: while it waits for a retry, so do the rest.
+        var queues = pending.GroupBy(p => p.SubscriptionId).Where(g => g.First().NextAttemptAt <= now).ToList();
+        if (queues.Count == 0)
+        {
+            return false;
+        }
+
+        var baseUrls = await db.Set<SubscriptionStateRow>().AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).ToDictionaryAsync(s => s.SubscriptionId, s => s.BaseUrl, cancellationToken);
+        var outcomes = new System.Collections.Concurrent.ConcurrentBag<(Pending Notification, string? Failure)>();
+        await Parallel.ForEachAsync(queues, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (queue, ct) =>
+        {
+            var subscription = live[queue.Key];
+            foreach (var notification in queue)
+            {
+                var failure = await delivery.PostAsync(subscription, Notification(subscription, baseUrls.GetValueOrDefault(queue.Key, string.Empty), notification), ct);
+                outcomes.Add((notification, failure));
+                if (failure is not null)
+                {
+                    break;
+                }
+            }
+        });
+
+        await RecordAsync(outcomes.ToList(), now, cancellationToken);
+        return true;
+    }
+
+    /// <summary>Heartbeats (backport-heartbeat-period) to live topic-based subscriptions that have been silent that long.</summary>
+    public async Task SendHeartbeatsAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        var beating = catalog.Subscriptions.Where(s => s.IsLive(now) && s.IsTopicBased && s.HeartbeatPeriod is not null).ToList();
+        if (beating.Count == 0)
+        {
+            return;
+        }
+
+        var ids = beating.Select(s => s.Id).ToList();
+        var states = await db.Set<SubscriptionStateRow>().AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).ToDictionaryAsync(s => s.SubscriptionId, cancellationToken);
+        var sent = new List<string>();
+        foreach (var subscription in beating)
+        {
+            if (!states.TryGetValue(subscription.Id, out var state) || (state.LastSentAt is { } last && last + subscription.HeartbeatPeriod!.Value > now))
+            {
+                continue;
+            }
+
+            var heartbeat = NotificationBundles.Build(subscription, state.BaseUrl, NotificationType.Heartbeat, state.EventCount, [], PayloadContent.Empty, now);
+            if (await delivery.PostAsync(subscription, heartbeat, cancellationToken) is null)
+            {
+                sent.Add(subscription.Id);
+            }
+        }
+
+        await MarkSentAsync(sent, now, cancellationToken);
+    }
+
+    private Bundle? Notification(ParsedSubscription subscription, string baseUrl, Pending notification)
+    {
+        if (!subscription.IsTopicBased && subscription.PayloadMimeType is null)
+        {
+            // R4 without a payload type: a POST with no body (subscription.html#2.46.7.1).
+            return null;
+        }
+
+        var resource = subscription.Content == PayloadContent.FullResource && notification.Json is { } json ? serializers.ParseJson(json) : null;
+        var change = new NotificationEvent(notification.EventNumber, notification.OccurredAt, notification.ResourceType, notification.ResourceId, notification.VersionId, notification.Method, notification.Status, resource);
+        return NotificationBundles.Build(subscription, baseUrl, NotificationType.EventNotification, notification.EventNumber, [change], subscription.Content, clock.GetCurrentInstant());
+    }
+
+    private async Task RecordAsync(List<(Pending Notification, string? Failure)> outcomes, Instant now, CancellationToken cancellationToken)
+    {
+        var delivered = outcomes.Where(o => o.Failure is null).Select(o => o.Notification.Id).ToList();
+        var exhausted = new List<(string SubscriptionId, string Failure)>();
+        using (await writeGate.EnterAsync(cancellationToken))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            if (delivered.Count > 0)
+            {
+                await db.Set<SubscriptionNotificationRow>().Where(n => delivered.Contains(n.Id))
+                    .ExecuteUpdateAsync(s => s.SetProperty(n => n.Status, NotificationStatus.Delivered).SetProperty(n => n.Attempts, n => n.Attempts + 1).SetProperty(n => n.LastError, (string?)null), cancellationToken);
+                var sent = outcomes.Where(o => o.Failure is null).Select(o => o.Notification.SubscriptionId).Distinct().ToList();
+                await db.Set<SubscriptionStateRow>().Where(s => sent.Contains(s.SubscriptionId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSentAt, now), cancellationToken);
+            }
+
+            foreach (var (notification, failure) in outcomes.Where(o => o.Failure is not null))
+            {
+                var attempts = notification.Attempts + 1;
+                var isExhausted = attempts >= options.Value.MaxAttempts;
+                var next = now + NodaTime.Duration.FromTimeSpan(Backoff(attempts));
+                await db.Set<SubscriptionNotificationRow>().Where(n => n.Id == notification.Id)
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(n => n.Status, isExhausted ? NotificationStatus.Failed : NotificationStatus.Pending)
+                            .SetProperty(n => n.Attempts, attempts)
+                            .SetProperty(n => n.NextAttemptAt, next)
+                            .SetProperty(n => n.LastError, Truncate(failure!)),
+                        cancellationToken);
+                LogFailed(logger, notification.SubscriptionId, notification.EventNumber, attempts, failure!);
+                if (isExhausted)
+                {
+                    exhausted.Add((notification.SubscriptionId, failure!));
+                }
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        foreach (var (subscriptionId, failure) in exhausted)
+        {
+            await SetStatusAsync(subscriptionId, ParsedSubscription.Error, $"A notification could not be delivered after {options.Value.MaxAttempts} attempts: {failure}", cancellationToken);
+        }
+    }
+
+    /// <summary>The wait after <paramref name="attempts"/> failed attempts: doubling from RetryDelay, at most MaxRetryDelay.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+        var delay = options.Value.RetryDelay * Math.Pow(2, Math.Min(attempts - 1, 30));
+        return delay < options.Value.MaxRetryDelay ? delay : options.Value.MaxRetryDelay;
+    }
+
+    private async Task MarkSentAsync(List<string> ids, Instant now, CancellationToken cancellationToken)
+    {
+        if (ids.Count == 0)
+        {
+            return;
+        }
+
+        using var turn = await writeGate.EnterAsync(cancellationToken);
+        await db.Set<SubscriptionStateRow>().Where(s => ids.Contains(s.SubscriptionId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSentAt, now), cancellationToken);
+    }
+
+    private Task<string?> BaseUrlAsync(string id, CancellationToken cancellationToken) =>
+        db.Set<SubscriptionStateRow>().Where(s => s.SubscriptionId == id).Select(s => s.BaseUrl).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// The server's own change of a Subscription's status, as a new version of it (so a client sees
+    /// it on read and in history), written only over the version it decided on: a client's update
+    /// in between wins.
+    /// </summary>
+    private async Task SetStatusAsync(string id, string status, string? error, CancellationToken cancellationToken)
+    {
+        var current = await store.ReadCurrentAsync("Subscription", id, cancellationToken);
+        if (current is not { IsDeleted: false, Json: { } json } || serializers.ParseJson(json) is not Subscription subscription)
+        {
+            return;
+        }
+
+        subscription.Status = status switch
+        {
+            ParsedSubscription.Active => Subscription.SubscriptionStatus.Active,
+            ParsedSubscription.Error => Subscription.SubscriptionStatus.Error,
+            _ => Subscription.SubscriptionStatus.Off,
+        };
+        subscription.Error = error;
+        try
+        {
+            await store.UpdateAsync(subscription, Preconditions.ExactlyVersion(current.VersionId), "PUT", cancellationToken);
+        }
+        catch (VersionMismatchException)
+        {
+            // The client changed it meanwhile; the next round sees its version.
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: event {EventNumber} not delivered (attempt {Attempts}): {Failure}")]
+    private static partial void LogFailed(ILogger logger, string id, long eventNumber, int attempts, string failure);
+
+    private sealed record Pending(long Id, string SubscriptionId, long EventNumber, int Attempts, Instant NextAttemptAt, Instant OccurredAt, string ResourceType, string ResourceId, int VersionId, string Method, int Status, string? Json);
+}
