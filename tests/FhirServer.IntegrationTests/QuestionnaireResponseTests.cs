@@ -211,39 +211,8 @@ public abstract class QuestionnaireResponseTests(StorageFixture fixture)
     }
 
     /// <summary>A completed response to the stored questionnaire, its scored items answered by <paramref name="answer"/> in the questionnaire's order.</summary>
-    private async Task<JsonObject> ResponseAsync(string url, string patient, Func<string, string> answer, int? total = null)
-    {
-        var questionnaire = Assert.Single(await SearchAsync($"Questionnaire?url={Uri.EscapeDataString(url)}"));
-        var items = new JsonArray();
-        foreach (var item in questionnaire["item"]!.AsArray().Select(i => i!.AsObject()))
-        {
-            var linkId = (string)item["linkId"]!;
-            if (item["readOnly"]?.GetValue<bool>() == true)
-            {
-                if (total is { } value)
-                {
-                    items.Add(new JsonObject { ["linkId"] = linkId, ["answer"] = new JsonArray(new JsonObject { ["valueInteger"] = value }) });
-                }
-
-                continue;
-            }
-
-            if (item["required"]?.GetValue<bool>() == true)
-            {
-                items.Add(new JsonObject { ["linkId"] = linkId, ["answer"] = Answer(answer(linkId)) });
-            }
-        }
-
-        return new JsonObject
-        {
-            ["resourceType"] = "QuestionnaireResponse",
-            ["questionnaire"] = $"{url}|{(string)questionnaire["version"]!}",
-            ["status"] = "completed",
-            ["subject"] = new JsonObject { ["reference"] = $"Patient/{patient}" },
-            ["authored"] = "2026-11-25T10:00:00Z",
-            ["item"] = items,
-        };
-    }
+    private Task<JsonObject> ResponseAsync(string url, string patient, Func<string, string> answer, int? total = null) =>
+        QuestionnaireAnswers.ResponseAsync(_client, url, patient, answer, total);
 
     private static JsonArray Answer(string code) =>
         new(new JsonObject { ["valueCoding"] = new JsonObject { ["system"] = Loinc, ["code"] = code } });

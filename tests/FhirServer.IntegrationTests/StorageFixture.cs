@@ -38,7 +38,7 @@ public abstract class StorageFixture : IAsyncLifetime
         return server;
     }
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync();
         _factory = new FhirServerFactory(Provider, _connectionString, Settings);

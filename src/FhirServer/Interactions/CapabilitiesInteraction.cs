@@ -66,7 +66,6 @@ internal sealed class CapabilitiesInteraction(
 
         // The topics a backport Subscription may name in its criteria (backport IG, "Topics").
         var subscription = rest.Resource.First(r => r.Type == "Subscription");
-        subscription.SupportedProfile = [.. subscription.SupportedProfile, Subscriptions.Backport.SubscriptionProfile];
         subscription.Extension.AddRange(topics.All.Select(t => new Extension(Subscriptions.Backport.TopicCanonical, new Canonical(t.Url))));
         var statement = new CapabilityStatement
         {

@@ -1,3 +1,5 @@
+using Hl7.Fhir.FhirPath;
+using Hl7.FhirPath;
 using System.Linq.Expressions;
 using FhirMh.FhirServer.Search;
 using FhirMh.FhirServer.Search.Indexing;
@@ -9,7 +11,7 @@ using Hl7.Fhir.Model;
 namespace FhirMh.FhirServer.Subscriptions;
 
 /// <summary>One committed version as subscriptions see it: its index values, extracted from the version itself.</summary>
-internal sealed record ChangedVersion(string ResourceType, string ResourceId, IReadOnlyList<IndexRow> Index);
+internal sealed record ChangedVersion(string ResourceType, string ResourceId, IReadOnlyList<IndexRow> Index, PocoNode Node);
 
 /// <summary>
 /// Search criteria on one resource type, checked in memory against the index values of one
@@ -40,8 +42,17 @@ internal sealed class ChangeMatcher
 
     /// <summary>ANDs the criteria; <paramref name="patientOrganizations"/> as in <see cref="PatientOrganizations"/>.</summary>
     /// <exception cref="NotSupportedException">A criterion cannot be checked against one version; the message says which.</exception>
-    public static ChangeMatcher Compile(IEnumerable<SearchCriterion> criteria, string baseUrl, IReadOnlyList<string> patientOrganizations) =>
-        new(criteria.Select(c => Test(c, baseUrl)).ToList(), patientOrganizations);
+    public static ChangeMatcher Compile(IEnumerable<SearchCriterion> criteria, CompiledExpression? fhirPath, string baseUrl, IReadOnlyList<string> patientOrganizations)
+    {
+        var tests = criteria.Select(c => Test(c, baseUrl)).ToList();
+        if (fhirPath is not null)
+        {
+            // fhirPathCriteria as a boolean: true when the expression is true for the version.
+            tests.Add(v => fhirPath.IsBoolean(true, v.Node, new FhirEvaluationContext()));
+        }
+
+        return new(tests, patientOrganizations);
+    }
 
     private static Func<ChangedVersion, bool> Test(SearchCriterion criterion, string baseUrl)
     {

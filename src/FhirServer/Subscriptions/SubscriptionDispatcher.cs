@@ -28,6 +28,9 @@ internal sealed partial class SubscriptionDispatcher(
 
     private bool _isHolder;
 
+    /// <summary>When the lease this process holds runs out unless renewed; renewed once half of it has passed.</summary>
+    private Instant _leaseExpiresAt;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -75,10 +78,22 @@ internal sealed partial class SubscriptionDispatcher(
             return false;
         }
 
-        var now = clock.GetCurrentInstant();
-        using (await writeGate.EnterAsync(cancellationToken))
+        // Without subscriptions there are no events nor notifications: nothing to lead.
+        if (catalog.Subscriptions.Count == 0)
         {
-            _isHolder = await DispatcherLease.TryHoldAsync(db, _owner, now, Duration.FromTimeSpan(options.Value.LeaseDuration), cancellationToken);
+            return false;
+        }
+
+        var now = clock.GetCurrentInstant();
+        var duration = Duration.FromTimeSpan(options.Value.LeaseDuration);
+        if (!_isHolder || now > _leaseExpiresAt - duration / 2)
+        {
+            using (await writeGate.EnterAsync(cancellationToken))
+            {
+                _isHolder = await DispatcherLease.TryHoldAsync(db, _owner, now, duration, cancellationToken);
+            }
+
+            _leaseExpiresAt = now + duration;
         }
 
         if (!_isHolder)

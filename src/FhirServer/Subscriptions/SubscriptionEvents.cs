@@ -1,3 +1,4 @@
+using Hl7.Fhir.Model;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
@@ -40,7 +41,8 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
                 continue;
             }
 
-            var version = new ChangedVersion(change.ResourceType, change.ResourceId, indexer.Extract(serializers.ParseJson(change.Json)));
+            var resource = serializers.ParseJson(change.Json);
+            var version = new ChangedVersion(change.ResourceType, change.ResourceId, indexer.Extract(resource), resource.ToPocoNode(ModelInfo.ModelInspector));
             foreach (var subscription in listening)
             {
                 var matcher = subscription.Matchers[change.ResourceType];

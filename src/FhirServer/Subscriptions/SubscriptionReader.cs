@@ -1,3 +1,4 @@
+using Hl7.FhirPath;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Parsing;
 using Hl7.Fhir.Model;
@@ -96,7 +97,7 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
         }
 
         var parsed = Criteria(type, question < 0 ? string.Empty : criteria[(question + 1)..], "Subscription.criteria");
-        return new Dictionary<string, ChangeMatcher> { [type] = Matcher(parsed, [], baseUrl, "Subscription.criteria") };
+        return new Dictionary<string, ChangeMatcher> { [type] = Matcher(parsed, null, [], baseUrl, "Subscription.criteria") };
     }
 
     /// <summary>
@@ -110,7 +111,7 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
         var matchers = new Dictionary<string, ChangeMatcher>(StringComparer.Ordinal);
         foreach (var (type, trigger) in topic.Triggers)
         {
-            var criteria = Criteria(type, trigger, "Subscription.criteria").ToList();
+            var criteria = Criteria(type, trigger.Query, "Subscription.criteria").ToList();
             var organizations = new List<string>();
             var isFilterable = true;
             for (var i = 0; i < filters.Count; i++)
@@ -161,7 +162,7 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
 
             if (isFilterable)
             {
-                matchers[type] = Matcher(criteria, organizations, baseUrl, "Subscription.criteria");
+                matchers[type] = Matcher(criteria, trigger.FhirPath, organizations, baseUrl, "Subscription.criteria");
             }
         }
 
@@ -200,11 +201,11 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
         return criteria;
     }
 
-    private static ChangeMatcher Matcher(IEnumerable<SearchCriterion> criteria, IReadOnlyList<string> organizations, string baseUrl, string expression)
+    private static ChangeMatcher Matcher(IEnumerable<SearchCriterion> criteria, CompiledExpression? fhirPath, IReadOnlyList<string> organizations, string baseUrl, string expression)
     {
         try
         {
-            return ChangeMatcher.Compile(criteria, baseUrl, organizations);
+            return ChangeMatcher.Compile(criteria, fhirPath, baseUrl, organizations);
         }
         catch (NotSupportedException e)
         {
