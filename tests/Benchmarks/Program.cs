@@ -60,6 +60,13 @@ if (args is ["questionnaires", .. var questionnaireArguments])
     return;
 }
 
+if (args is ["subscriptions", .. var subscriptionArguments])
+{
+    var seconds = subscriptionArguments is ["--seconds", var value] ? int.Parse(value, CultureInfo.InvariantCulture) : 10;
+    await SubscriptionBenchmark.RunAsync(repository, serverDll, TimeSpan.FromSeconds(seconds));
+    return;
+}
+
 if (args is ["security", .. var securityArguments])
 {
     await SecurityBenchmark.RunAsync(securityArguments, repository, serverDll);
