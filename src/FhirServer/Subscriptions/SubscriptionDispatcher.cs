@@ -101,18 +101,34 @@ internal sealed partial class SubscriptionDispatcher(
             return false;
         }
 
-        var hadEvents = await services.GetRequiredService<SubscriptionEvents>().ProcessAsync(cancellationToken);
-        var notifier = services.GetRequiredService<SubscriptionNotifier>();
+        // Numbering new events and sending due ones run side by side, each with its own
+        // DbContext, so a slow endpoint does not hold back the events of the others.
+        var numbering = NumberEventsAsync(cancellationToken);
+        var sending = SendAsync(now, cancellationToken);
+        await Task.WhenAll(numbering, sending);
+        return await numbering || await sending;
+    }
+
+    private async Task<bool> NumberEventsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SubscriptionEvents>().ProcessAsync(cancellationToken);
+    }
+
+    private async Task<bool> SendAsync(Instant now, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var notifier = scope.ServiceProvider.GetRequiredService<SubscriptionNotifier>();
         await notifier.ActivateRequestedAsync(cancellationToken);
         var hasSent = await notifier.DeliverDueAsync(cancellationToken);
         await notifier.SendHeartbeatsAsync(cancellationToken);
         if (now - _lastPruned > PruneInterval)
         {
             _lastPruned = now;
-            await PruneAsync(db, now, cancellationToken);
+            await PruneAsync(scope.ServiceProvider.GetRequiredService<FhirDbContext>(), now, cancellationToken);
         }
 
-        return hadEvents || hasSent;
+        return hasSent;
     }
 
     /// <summary>Sent and failed notifications leave once past the retention that <c>$events</c> promises.</summary>

@@ -17,7 +17,7 @@ internal sealed class SubscriptionOptions
     public bool IsDispatcherEnabled { get; set; } = true;
 
     /// <summary>How often the dispatcher looks for new events and due notifications when nothing woke it.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>How long one delivery attempt may take when the Subscription names no timeout.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
