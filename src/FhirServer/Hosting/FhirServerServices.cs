@@ -186,6 +186,7 @@ internal static class FhirServerServices
         services.AddScoped<ConsentIndex>();
         services.AddScoped<ConsentContext>();
         services.AddSingleton<ConsentActors>();
+        services.AddScoped<CallerActors>();
         services.AddScoped<OperationResults>();
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.SectionName));
         services.AddSingleton<AuditQueue>();
