@@ -75,6 +75,9 @@ internal static class FhirServerServices
         services.AddScoped<SelfHarmAlert>();
         services.AddScoped<ResponseWrites>();
         services.AddScoped<WritePipeline>();
+        services.AddScoped<Referrals.TaskParties>();
+        services.AddScoped<Referrals.ServiceRequestStatus>();
+        services.AddScoped<Referrals.ReferralWorkflow>();
         services.Configure<ClientRegistryOptions>(configuration.GetSection(ClientRegistryOptions.SectionName));
         services.AddSingleton<RegistryTags>();
         services.AddSingleton<MatchFrequencies>();
