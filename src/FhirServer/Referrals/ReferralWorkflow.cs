@@ -87,13 +87,13 @@ internal sealed class ReferralWorkflow(ResourceStore store, FhirSerializers seri
 
         if (TaskStateMachine.RequiredElement(to) is { } element && !Has(task, element))
         {
-            throw FhirException.Of(
-                StatusCodes.Status422UnprocessableEntity,
-                OperationOutcome.IssueType.Required,
-                element == "output"
-                    ? $"A completed Task names what came of it in Task.output (an Encounter, a report); Task/{id} has none."
-                    : $"A {TaskStateMachine.Code(to)} Task says why in Task.statusReason; Task/{id} has none.",
-                $"Task.{element}");
+            var change = replaced?.Status is { } before && before != to
+                ? $"Task/{id} cannot go from {TaskStateMachine.Code(before)} to {TaskStateMachine.Code(to)} without Task.{element}"
+                : $"Task/{id} is {TaskStateMachine.Code(to)} without Task.{element}";
+            var why = element == "output"
+                ? "a completed Task names what came of it (an Encounter, a report)"
+                : $"a {TaskStateMachine.Code(to)} Task says why";
+            throw FhirException.Of(StatusCodes.Status422UnprocessableEntity, OperationOutcome.IssueType.Required, $"{change}: {why}.", $"Task.{element}");
         }
 
         if (replaced?.Status is { } previous && previous != to)

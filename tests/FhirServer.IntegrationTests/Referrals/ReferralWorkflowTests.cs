@@ -229,6 +229,7 @@ public abstract class ReferralWorkflowTests(StorageFixture fixture)
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         var issue = await response.SingleIssueAsync();
         Assert.Equal("Task.statusReason", (string?)issue["expression"]![0]);
+        Assert.Contains($"from {from} to {to}", (string?)issue["diagnostics"], StringComparison.Ordinal);
         Assert.Equal(from, (string?)(await ReadAsync($"Task/{referral.TaskId}"))["status"]);
     }
 
@@ -242,7 +243,9 @@ public abstract class ReferralWorkflowTests(StorageFixture fixture)
         using var response = await PutTaskAsync(task, referral.ETag);
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal("Task.output", (string?)(await response.SingleIssueAsync())["expression"]![0]);
+        var issue = await response.SingleIssueAsync();
+        Assert.Equal("Task.output", (string?)issue["expression"]![0]);
+        Assert.Contains("from in-progress to completed", (string?)issue["diagnostics"], StringComparison.Ordinal);
         Assert.Equal("active", (string?)(await ReadAsync($"ServiceRequest/{referral.ServiceRequestId}"))["status"]);
     }
 
