@@ -74,7 +74,7 @@ internal sealed class SourceReview(
     private async Task<StoredVersion> WriteAsync(Patient source, CancellationToken cancellationToken)
     {
         tags.Set(source, RegistryTags.Reviewed, isOn: true);
-        var prepared = await pipeline.PrepareAsync(source, cancellationToken);
+        var prepared = await pipeline.PrepareAsync(source, Preconditions.None, cancellationToken);
         var (result, _) = await pipeline.WriteAsync(prepared, r => store.UpdateAsync(r, Preconditions.None, "PUT", cancellationToken), r => r.Version, cancellationToken);
         return result.Version!;
     }

@@ -76,6 +76,9 @@ internal static class FhirServerServices
         services.AddScoped<SelfHarmAlert>();
         services.AddScoped<ResponseWrites>();
         services.AddScoped<WritePipeline>();
+        services.AddScoped<Referrals.TaskParties>();
+        services.AddScoped<Referrals.ServiceRequestStatus>();
+        services.AddScoped<Referrals.ReferralWorkflow>();
         services.Configure<ClientRegistryOptions>(configuration.GetSection(ClientRegistryOptions.SectionName));
         services.AddSingleton<RegistryTags>();
         services.AddSingleton<MatchFrequencies>();
@@ -189,6 +192,7 @@ internal static class FhirServerServices
         services.AddScoped<ConsentIndex>();
         services.AddScoped<ConsentContext>();
         services.AddSingleton<ConsentActors>();
+        services.AddScoped<CallerActors>();
         services.AddScoped<OperationResults>();
         services.Configure<AuditOptions>(configuration.GetSection(AuditOptions.SectionName));
         services.AddSingleton<AuditQueue>();

@@ -16,7 +16,7 @@ internal sealed class CreateInteraction(ResourceStore store, ConditionalMatches 
         // it here keeps what runs before the write from taking it for an existing resource.
         var body = RequestBody.Require(request);
         body.Id = null;
-        var prepared = await pipeline.PrepareAsync(body, cancellationToken);
+        var prepared = await pipeline.PrepareAsync(body, Preconditions.None, cancellationToken);
         var resource = prepared.Resource;
         if (request.IfNoneExist is not { Length: > 0 } condition)
         {

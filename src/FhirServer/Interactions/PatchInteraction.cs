@@ -50,7 +50,7 @@ internal sealed class PatchInteraction(ResourceStore store, FhirSerializers seri
             var patched = Apply(patch, current);
 
             // The patched resource is validated like any other write (http.html#patch).
-            var prepared = await pipeline.PrepareAsync(patched, cancellationToken);
+            var prepared = await pipeline.PrepareAsync(patched, request.Preconditions, cancellationToken);
             try
             {
                 var (result, issues) = await pipeline.WriteAsync(

@@ -15,7 +15,7 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
         var resource = RequestBody.Require(request);
         if (request.Id is null)
         {
-            return await ConditionalAsync(request, await pipeline.PrepareAsync(resource, cancellationToken), cancellationToken);
+            return await ConditionalAsync(request, await pipeline.PrepareAsync(resource, request.Preconditions, cancellationToken), cancellationToken);
         }
 
         if (string.IsNullOrEmpty(resource.Id))
@@ -30,7 +30,7 @@ internal sealed class UpdateInteraction(ResourceStore store, ConditionalMatches 
                 $"The resource id '{resource.Id}' does not match the id '{request.Id}' in the URL.", $"{resource.TypeName}.id");
         }
 
-        var prepared = await pipeline.PrepareAsync(resource, cancellationToken);
+        var prepared = await pipeline.PrepareAsync(resource, request.Preconditions, cancellationToken);
         return Written(await UpdateAsync(prepared, request.Preconditions, cancellationToken));
     }
 

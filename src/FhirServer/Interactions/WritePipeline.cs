@@ -1,6 +1,7 @@
 using FhirMh.FhirServer.ClientRegistry;
 using FhirMh.FhirServer.ProviderRegistry;
 using FhirMh.FhirServer.Questionnaires;
+using FhirMh.FhirServer.Referrals;
 using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Validation;
@@ -14,7 +15,7 @@ namespace FhirMh.FhirServer.Interactions;
 /// the store: the resource-specific preparation (a QuestionnaireResponse is checked against its
 /// questionnaire and scored), validation, and after the write the resources it yields, written in
 /// the same database transaction (ARCHITECTURE.md, pipeline step 4). A source Patient is matched
-/// by the client registry in that transaction too.
+/// by the client registry in that transaction too, and a Task is held to its workflow (ReferralWorkflow).
 /// </summary>
 internal sealed class WritePipeline(
     WriteValidation validation,
@@ -27,13 +28,17 @@ internal sealed class WritePipeline(
     Security.AccessChecks access,
     Security.ConsentIndex consents,
     Security.AuditTrail audit,
+    ReferralWorkflow referrals,
     Subscriptions.SubscriptionWrites subscriptions)
 {
     /// <summary>How often a write of its own runs again after losing a race; each round has one winner.</summary>
     private const int MaxAttempts = 8;
 
+    /// <param name="resource">The resource to write.</param>
+    /// <param name="stated">The preconditions the client stated (If-Match), which some rules of the write depend on.</param>
+    /// <param name="cancellationToken">Cancels the preparation.</param>
     /// <exception cref="FhirException">422 when the resource is not valid.</exception>
-    public async Task<PreparedWrite> PrepareAsync(Resource resource, CancellationToken cancellationToken)
+    public async Task<PreparedWrite> PrepareAsync(Resource resource, Preconditions stated, CancellationToken cancellationToken)
     {
         if (resource is Binary binary && PatientMatchRules.IsRules(binary))
         {
@@ -48,7 +53,7 @@ internal sealed class WritePipeline(
         var response = resource is QuestionnaireResponse answers ? await responses.PrepareAsync(answers, cancellationToken) : null;
         var toWrite = response?.Response ?? resource;
         var issues = validation.Check(toWrite).Concat(response?.Warnings ?? []).ToList();
-        return new PreparedWrite(toWrite, issues, response);
+        return new PreparedWrite(toWrite, issues, response, stated);
     }
 
     /// <summary>Runs <paramref name="write"/> and what the written version yields, all or nothing.</summary>
@@ -67,7 +72,7 @@ internal sealed class WritePipeline(
 
         var isConsent = Security.ConsentIndex.Applies(prepared.Resource);
         var isSubscription = Subscriptions.SubscriptionWrites.Applies(prepared.Resource);
-        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent && !isSubscription && !audit.IsOn)
+        if (prepared.Response is null && !isRegistered && !isDirectory && !isRestricted && !isConsent && !isSubscription && !audit.IsOn && !ReferralWorkflow.Applies(prepared.Resource))
         {
             var result = await write(prepared.Resource);
             if (PatientMatchRules.IsRules(prepared.Resource))
@@ -115,6 +120,11 @@ internal sealed class WritePipeline(
         var issues = prepared.Issues.ToList();
         if (written(stored) is { IsDeleted: false } version)
         {
+            if (prepared.Resource is Hl7.Fhir.Model.Task task)
+            {
+                await referrals.AfterWriteAsync(task, version, prepared.Stated, cancellationToken);
+            }
+
             if (isRestricted)
             {
                 // Checked in SQL on the version as stored, by the rules search uses: the scope's
@@ -226,5 +236,5 @@ internal sealed class WritePipeline(
     }
 }
 
-/// <summary>A resource ready to be written: the one to store, the issues that do not block it, and what it yields.</summary>
-internal sealed record PreparedWrite(Resource Resource, IReadOnlyList<OperationOutcome.IssueComponent> Issues, PreparedResponse? Response);
+/// <summary>A resource ready to be written: the one to store, the issues that do not block it, what it yields, and the client's preconditions.</summary>
+internal sealed record PreparedWrite(Resource Resource, IReadOnlyList<OperationOutcome.IssueComponent> Issues, PreparedResponse? Response, Preconditions Stated);

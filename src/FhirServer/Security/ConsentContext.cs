@@ -9,9 +9,7 @@ namespace FhirMh.FhirServer.Security;
 
 /// <summary>
 /// What consent needs to know about the caller of a request, gathered once: the actors it is
-/// (its fhirUser; for a Practitioner, its PractitionerRoles, their Organizations and the CareTeams
-/// it or its roles take part in; the client application), its purposes of use, and whether
-/// break-the-glass is in force.
+/// (<see cref="CallerActors"/>), its purposes of use, and whether break-the-glass is in force.
 /// </summary>
 internal sealed class ConsentContext(
     CallerContext callerContext,
@@ -19,7 +17,7 @@ internal sealed class ConsentContext(
     FhirDbContext db,
     IClock clock,
     IOptions<ConsentOptions> options,
-    ConsentActors actorCache)
+    CallerActors callerActors)
 {
     /// <summary>Reads are these Consent actions (consentaction: access, use); a provision naming only others does not govern reads.</summary>
     private static readonly string[] ReadActions = ["access", "use"];
@@ -28,7 +26,7 @@ internal sealed class ConsentContext(
     private static readonly HashSet<string> Exempt = ["Consent", "AuditEvent"];
 
     private bool _isPrepared;
-    private List<string> _actors = [];
+    private IReadOnlyList<string> _actors = [];
 
     /// <summary>When break-the-glass ends for this request's token; null when it is not in force.</summary>
     public Instant? BreakTheGlassUntil { get; private set; }
@@ -47,7 +45,7 @@ internal sealed class ConsentContext(
             return;
         }
 
-        _actors = await actorCache.GetAsync(caller, ct => ActorsAsync(caller, ct), cancellationToken);
+        _actors = await callerActors.OfCallerAsync(cancellationToken);
         if (callerContext.Purposes.Contains(BearerAuthentication.BreakTheGlass))
         {
             BreakTheGlassUntil = await BreakGlassAsync(caller, cancellationToken);
@@ -88,48 +86,6 @@ internal sealed class ConsentContext(
         "Condition" => "recorded-date",
         _ => "date",
     };
-
-    private async Task<List<string>> ActorsAsync(Caller caller, CancellationToken cancellationToken)
-    {
-        var actors = new List<string>();
-        if (caller.ClientId is { } clientId)
-        {
-            actors.Add(ConsentProvisions.ClientActor(clientId));
-        }
-
-        if (caller.FhirUser is not { } fhirUser || ReferenceValue.Parse(fhirUser) is not { TargetType: { } type, TargetId: { } id })
-        {
-            return actors;
-        }
-
-        actors.Add($"{type}/{id}");
-        if (type != "Practitioner")
-        {
-            return actors;
-        }
-
-        // The practitioner's roles and, through them, its organizations.
-        var roleRows = db.Resources.Where(r => r.ResourceType == "PractitionerRole" && r.IsCurrent && !r.IsDeleted &&
-            db.ReferenceIndex.Any(x => x.RowId == r.RowId && x.Param == "practitioner" && x.TargetType == "Practitioner" && x.TargetId == id));
-        var roles = await roleRows.Select(r => r.ResourceId).ToListAsync(cancellationToken);
-        var organizations = await db.ReferenceIndex
-            .Where(x => x.Param == "organization" && x.TargetType == "Organization" && roleRows.Any(r => r.RowId == x.RowId))
-            .Select(x => x.TargetId!)
-            .Distinct()
-            .ToListAsync(cancellationToken);
-        actors.AddRange(roles.Select(r => "PractitionerRole/" + r));
-        actors.AddRange(organizations.Select(o => "Organization/" + o));
-
-        // CareTeams with the practitioner, or one of its roles, as a participant.
-        var careTeams = await db.ReferenceIndex
-            .Where(x => x.ResourceType == "CareTeam" && x.Param == "participant" &&
-                ((x.TargetType == "Practitioner" && x.TargetId == id) || (x.TargetType == "PractitionerRole" && roles.Contains(x.TargetId!))))
-            .Join(db.Resources.Where(r => r.IsCurrent && !r.IsDeleted), x => x.RowId, r => r.RowId, (x, r) => r.ResourceId)
-            .Distinct()
-            .ToListAsync(cancellationToken);
-        actors.AddRange(careTeams.Select(c => "CareTeam/" + c));
-        return actors;
-    }
 
     /// <summary>
     /// Starts, or finds, the break-the-glass grant of this token: it lasts the configured time from

@@ -85,6 +85,45 @@ public abstract class ConsentTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task PermitForAnOrganization_RoleNoLongerActive_DoesNotReach()
+    {
+        var (a, _) = await PatientsAsync();
+        await ObservationAsync(a);
+        var clinic = await CreateAsync(new JsonObject { ["resourceType"] = "Organization", ["meta"] = Meta(), ["name"] = "Clinic " + _unique });
+        var former = await CreateAsync(Practitioner());
+        await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "PractitionerRole",
+            ["meta"] = Meta(),
+            ["active"] = false,
+            ["practitioner"] = new JsonObject { ["reference"] = $"Practitioner/{former}" },
+            ["organization"] = new JsonObject { ["reference"] = $"Organization/{clinic}" },
+        });
+        await CreateAsync(Consent(a, Provision("deny", nested: [Provision("permit", actors: [$"Organization/{clinic}"])])));
+
+        Assert.Empty(await MatchesAsync($"Observation?{Tag}", Doctor(former)));
+    }
+
+    [Fact]
+    public async Task PermitForAHealthcareService_ReachesThePractitionersOfItsRoles()
+    {
+        var (a, _) = await PatientsAsync();
+        var observation = await ObservationAsync(a);
+        var service = await CreateAsync(new JsonObject { ["resourceType"] = "HealthcareService", ["meta"] = Meta(), ["name"] = "Talking therapies " + _unique });
+        var member = await CreateAsync(Practitioner());
+        await CreateAsync(new JsonObject
+        {
+            ["resourceType"] = "PractitionerRole",
+            ["meta"] = Meta(),
+            ["practitioner"] = new JsonObject { ["reference"] = $"Practitioner/{member}" },
+            ["healthcareService"] = new JsonArray(new JsonObject { ["reference"] = $"HealthcareService/{service}" }),
+        });
+        await CreateAsync(Consent(a, Provision("deny", nested: [Provision("permit", actors: [$"HealthcareService/{service}"])])));
+
+        Assert.Equal([observation], await MatchesAsync($"Observation?{Tag}", Doctor(member)));
+    }
+
+    [Fact]
     public async Task PermitForACareTeam_ReachesItsParticipants()
     {
         var (a, _) = await PatientsAsync();
