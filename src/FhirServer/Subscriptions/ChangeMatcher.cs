@@ -25,11 +25,15 @@ internal sealed class ChangeMatcher
 {
     private readonly List<Func<ChangedVersion, bool>> _tests;
 
-    private ChangeMatcher(List<Func<ChangedVersion, bool>> tests, IReadOnlyList<string> patientOrganizations)
+    private ChangeMatcher(List<Func<ChangedVersion, bool>> tests, IReadOnlyList<string> patientOrganizations, IReadOnlySet<string> parameters)
     {
         _tests = tests;
         PatientOrganizations = patientOrganizations;
+        Parameters = parameters;
     }
+
+    /// <summary>The search parameters whose index values the check reads: only those need extracting from a version.</summary>
+    public IReadOnlySet<string> Parameters { get; }
 
     /// <summary>
     /// Organizations one of which must manage the patient the version is about (the
@@ -38,20 +42,29 @@ internal sealed class ChangeMatcher
     /// </summary>
     public IReadOnlyList<string> PatientOrganizations { get; }
 
+    /// <summary>The references that say which patient a version is about.</summary>
+    public static readonly IReadOnlyList<string> PatientParameters = ["patient", "subject", "for"];
+
     public bool Matches(ChangedVersion version) => _tests.TrueForAll(test => test(version));
 
     /// <summary>ANDs the criteria; <paramref name="patientOrganizations"/> as in <see cref="PatientOrganizations"/>.</summary>
     /// <exception cref="NotSupportedException">A criterion cannot be checked against one version; the message says which.</exception>
-    public static ChangeMatcher Compile(IEnumerable<SearchCriterion> criteria, CompiledExpression? fhirPath, string baseUrl, IReadOnlyList<string> patientOrganizations)
+    public static ChangeMatcher Compile(IReadOnlyList<SearchCriterion> criteria, CompiledExpression? fhirPath, string baseUrl, IReadOnlyList<string> patientOrganizations)
     {
         var tests = criteria.Select(c => Test(c, baseUrl)).ToList();
+        var parameters = criteria.OfType<ValueCriterion>().Select(c => c.Parameter.Code).Where(code => code != "_id").ToHashSet(StringComparer.Ordinal);
+        if (patientOrganizations.Count > 0)
+        {
+            parameters.UnionWith(PatientParameters);
+        }
+
         if (fhirPath is not null)
         {
             // fhirPathCriteria as a boolean: true when the expression is true for the version.
             tests.Add(v => fhirPath.IsBoolean(true, v.Node, new FhirEvaluationContext()));
         }
 
-        return new(tests, patientOrganizations);
+        return new(tests, patientOrganizations, parameters);
     }
 
     private static Func<ChangedVersion, bool> Test(SearchCriterion criterion, string baseUrl)

@@ -1,19 +1,59 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
+using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Subscriptions;
 
-/// <summary>One event of a notification: its number, when it happened, and the version it is about.</summary>
-internal sealed record NotificationEvent(long EventNumber, Instant OccurredAt, string ResourceType, string ResourceId, int VersionId, string Method, int Status, Resource? Resource);
+/// <summary>One event of a notification: its number, when it happened, and the version it is about (with its stored JSON).</summary>
+internal sealed record NotificationEvent(long EventNumber, Instant OccurredAt, string ResourceType, string ResourceId, int VersionId, string Method, int Status, string? Json);
 
 /// <summary>
 /// Builds notification Bundles as the backport IG shapes them for R4
 /// (backport-subscription-notification-r4): a history Bundle whose first entry is the
 /// SubscriptionStatus Parameters (as a <c>$status</c> answer), followed by the focus resources
-/// as the payload content allows: none, their URLs, or the resources themselves.
+/// as the payload content allows: none, their URLs, or the resources themselves. The Bundle is built
+/// without the resources; <see cref="Serialize"/> puts the stored JSON of each in as it is, and
+/// <see cref="WithResources"/> parses them for an answer that goes through the FHIR formatters.
 /// </summary>
 internal static class NotificationBundles
 {
+    /// <summary>The notification as JSON, each focus resource its stored JSON, untouched.</summary>
+    public static string Serialize(FhirSerializers serializers, Bundle bundle, IReadOnlyList<NotificationEvent> events, PayloadContent content)
+    {
+        var json = serializers.ToJson(bundle);
+        if (content != PayloadContent.FullResource || events.Count == 0)
+        {
+            return json;
+        }
+
+        var node = JsonNode.Parse(json)!;
+        var entries = node["entry"]!.AsArray();
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i].Json is { } stored)
+            {
+                entries[i + 1]!["resource"] = serializers.ParseStoredNode(stored);
+            }
+        }
+
+        return node.ToJsonString();
+    }
+
+    /// <summary>The notification with its focus resources parsed into it, for <c>$events</c>.</summary>
+    public static Bundle WithResources(FhirSerializers serializers, Bundle bundle, IReadOnlyList<NotificationEvent> events, PayloadContent content)
+    {
+        if (content == PayloadContent.FullResource)
+        {
+            for (var i = 0; i < events.Count; i++)
+            {
+                bundle.Entry[i + 1].Resource = events[i].Json is { } stored ? serializers.ParseJson(stored) : null;
+            }
+        }
+
+        return bundle;
+    }
+
     public static Bundle Build(ParsedSubscription subscription, string baseUrl, string type, long eventsSinceStart, IReadOnlyList<NotificationEvent> events, PayloadContent content, Instant now)
     {
         var bundle = new Bundle
@@ -52,11 +92,6 @@ internal static class NotificationBundles
                     LastModified = change.OccurredAt.ToDateTimeOffset(),
                 },
             };
-            if (content == PayloadContent.FullResource)
-            {
-                entry.Resource = change.Resource;
-            }
-
             bundle.Entry.Add(entry);
         }
 

@@ -1,6 +1,4 @@
 using System.Text;
-using FhirMh.FhirServer.Serialization;
-using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Subscriptions;
@@ -10,12 +8,12 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// endpoint the allow-list admits is called, redirects are not followed, and any 2xx answer is
 /// success; anything else, a timeout or a refused connection is a failure the dispatcher retries.
 /// </summary>
-internal sealed class SubscriptionDelivery(IHttpClientFactory clients, EndpointAllowList allowList, FhirSerializers serializers, IOptions<SubscriptionOptions> options)
+internal sealed class SubscriptionDelivery(IHttpClientFactory clients, EndpointAllowList allowList, IOptions<SubscriptionOptions> options)
 {
     public const string ClientName = "subscriptions";
 
     /// <summary>Null on success, else why it failed.</summary>
-    public async Task<string?> PostAsync(ParsedSubscription subscription, Bundle? notification, CancellationToken cancellationToken)
+    public async Task<string?> PostAsync(ParsedSubscription subscription, string? notification, CancellationToken cancellationToken)
     {
         if (!allowList.Allows(subscription.Endpoint))
         {
@@ -25,7 +23,7 @@ internal sealed class SubscriptionDelivery(IHttpClientFactory clients, EndpointA
         using var request = new HttpRequestMessage(HttpMethod.Post, subscription.Endpoint);
         if (notification is not null)
         {
-            request.Content = new StringContent(serializers.ToJson(notification), Encoding.UTF8, "application/fhir+json");
+            request.Content = new StringContent(notification, Encoding.UTF8, "application/fhir+json");
         }
 
         foreach (var (name, value) in subscription.Headers)

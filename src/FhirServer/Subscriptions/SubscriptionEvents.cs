@@ -1,5 +1,6 @@
 using Hl7.Fhir.Model;
 using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Parameters;
 using FhirMh.FhirServer.Serialization;
 using FhirMh.FhirServer.Storage;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// event. The notifications, the counters and the removal of the events commit together, so an
 /// event is numbered once even if the process stops half-way.
 /// </summary>
-internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, SubscriptionCatalog catalog, FhirSerializers serializers, SearchIndexer indexer, IClock clock)
+internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, SubscriptionCatalog catalog, FhirSerializers serializers, SearchParameterRegistry parameters, IClock clock)
 {
     private const int BatchSize = 500;
 
@@ -33,6 +34,14 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         var now = clock.GetCurrentInstant();
         var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToList();
         var matches = new List<(string SubscriptionId, long RowId, Instant OccurredAt)>();
+
+        // Only the parameters some live subscription checks are extracted from each version.
+        var needed = live.SelectMany(s => s.Matchers)
+            .GroupBy(m => m.Key, StringComparer.Ordinal)
+            .ToDictionary(
+                g => g.Key,
+                g => parameters.For(g.Key).Values.Where(d => g.Any(m => m.Value.Parameters.Contains(d.Code))).ToList(),
+                StringComparer.Ordinal);
         foreach (var change in events)
         {
             var listening = live.Where(s => s.Matchers.ContainsKey(change.ResourceType)).ToList();
@@ -42,7 +51,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
             }
 
             var resource = serializers.ParseJson(change.Json);
-            var version = new ChangedVersion(change.ResourceType, change.ResourceId, indexer.Extract(resource), resource.ToPocoNode(ModelInfo.ModelInspector));
+            var version = new ChangedVersion(change.ResourceType, change.ResourceId, SearchIndexer.Extract(resource, needed[change.ResourceType]), resource.ToPocoNode(ModelInfo.ModelInspector));
             foreach (var subscription in listening)
             {
                 var matcher = subscription.Matchers[change.ResourceType];
@@ -96,7 +105,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         }
 
         var patients = version.Index.OfType<ReferenceIndexRow>()
-            .Where(r => r.TargetType == "Patient" && r.TargetId is not null && r.Param is "patient" or "subject" or "for")
+            .Where(r => r.TargetType == "Patient" && r.TargetId is not null && ChangeMatcher.PatientParameters.Contains(r.Param))
             .Select(r => r.TargetId!)
             .Distinct()
             .ToList();

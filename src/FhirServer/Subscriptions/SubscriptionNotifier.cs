@@ -48,7 +48,7 @@ internal sealed partial class SubscriptionNotifier(
 
             var active = subscription with { Status = ParsedSubscription.Active };
             var failure = subscription.IsTopicBased
-                ? await delivery.PostAsync(active, NotificationBundles.Build(active, baseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now), cancellationToken)
+                ? await delivery.PostAsync(active, serializers.ToJson(NotificationBundles.Build(active, baseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now)), cancellationToken)
                 : null;
             await SetStatusAsync(subscription.Id, failure is null ? ParsedSubscription.Active : ParsedSubscription.Error, failure is null ? null : $"The handshake failed: {failure}", cancellationToken);
             if (failure is null)
@@ -124,7 +124,7 @@ internal sealed partial class SubscriptionNotifier(
             }
 
             var heartbeat = NotificationBundles.Build(subscription, state.BaseUrl, NotificationType.Heartbeat, state.EventCount, [], PayloadContent.Empty, now);
-            if (await delivery.PostAsync(subscription, heartbeat, cancellationToken) is null)
+            if (await delivery.PostAsync(subscription, serializers.ToJson(heartbeat), cancellationToken) is null)
             {
                 sent.Add(subscription.Id);
             }
@@ -133,7 +133,7 @@ internal sealed partial class SubscriptionNotifier(
         await MarkSentAsync(sent, now, cancellationToken);
     }
 
-    private Bundle? Notification(ParsedSubscription subscription, string baseUrl, Pending notification)
+    private string? Notification(ParsedSubscription subscription, string baseUrl, Pending notification)
     {
         if (!subscription.IsTopicBased && subscription.PayloadMimeType is null)
         {
@@ -141,9 +141,9 @@ internal sealed partial class SubscriptionNotifier(
             return null;
         }
 
-        var resource = subscription.Content == PayloadContent.FullResource && notification.Json is { } json ? serializers.ParseJson(json) : null;
-        var change = new NotificationEvent(notification.EventNumber, notification.OccurredAt, notification.ResourceType, notification.ResourceId, notification.VersionId, notification.Method, notification.Status, resource);
-        return NotificationBundles.Build(subscription, baseUrl, NotificationType.EventNotification, notification.EventNumber, [change], subscription.Content, clock.GetCurrentInstant());
+        NotificationEvent[] changes = [new(notification.EventNumber, notification.OccurredAt, notification.ResourceType, notification.ResourceId, notification.VersionId, notification.Method, notification.Status, notification.Json)];
+        var bundle = NotificationBundles.Build(subscription, baseUrl, NotificationType.EventNotification, notification.EventNumber, changes, subscription.Content, clock.GetCurrentInstant());
+        return NotificationBundles.Serialize(serializers, bundle, changes, subscription.Content);
     }
 
     private async Task RecordAsync(List<(Pending Notification, string? Failure)> outcomes, Instant now, CancellationToken cancellationToken)

@@ -201,7 +201,7 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
         return criteria;
     }
 
-    private static ChangeMatcher Matcher(IEnumerable<SearchCriterion> criteria, CompiledExpression? fhirPath, IReadOnlyList<string> organizations, string baseUrl, string expression)
+    private static ChangeMatcher Matcher(IReadOnlyList<SearchCriterion> criteria, CompiledExpression? fhirPath, IReadOnlyList<string> organizations, string baseUrl, string expression)
     {
         try
         {

@@ -51,10 +51,9 @@ internal sealed class SubscriptionEventsOperation(FhirDbContext db, Subscription
             .Join(db.Resources, n => n.RowId, r => r.RowId, (n, r) => new { n.EventNumber, n.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json })
             .ToListAsync(cancellationToken);
         var events = rows.Select(r => new NotificationEvent(
-            r.EventNumber, r.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status,
-            content == PayloadContent.FullResource && r.Json is { } json ? serializers.ParseJson(json) : null)).ToList();
+            r.EventNumber, r.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json)).ToList();
         var bundle = NotificationBundles.Build(subscription, state?.BaseUrl ?? request.BaseUrl, NotificationType.QueryEvent, state?.EventCount ?? 0, events, content, clock.GetCurrentInstant());
-        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+        return FhirResponse.Of(StatusCodes.Status200OK, NotificationBundles.WithResources(serializers, bundle, events, content));
     }
 
     private static long? Number(FhirRequest request, string name)
