@@ -66,7 +66,11 @@ internal sealed partial class SubscriptionDispatcher(
         await ReleaseAsync();
     }
 
-    /// <summary>One round; true when there may be more to do at once.</summary>
+    /// <summary>
+    /// One round; true when a batch was full and the next round should start at once. Otherwise
+    /// the next waits for the poll interval, so that under a steady load each round takes many
+    /// events at once rather than a few at a time.
+    /// </summary>
     private async Task<bool> RoundAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();

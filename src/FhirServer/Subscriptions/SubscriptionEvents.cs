@@ -18,7 +18,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
 {
     private const int BatchSize = 500;
 
-    /// <summary>Processes one batch of events; false when there were none.</summary>
+    /// <summary>Processes one batch of events; true when the batch was full, so more may be waiting.</summary>
     public async Task<bool> ProcessAsync(CancellationToken cancellationToken)
     {
         var events = await db.Set<SubscriptionEventRow>().AsNoTracking()
@@ -90,7 +90,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         await db.Set<SubscriptionEventRow>().Where(e => eventIds.Contains(e.EventId)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return true;
+        return events.Count == BatchSize;
     }
 
     /// <summary>

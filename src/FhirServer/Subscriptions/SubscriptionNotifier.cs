@@ -58,7 +58,7 @@ internal sealed partial class SubscriptionNotifier(
         }
     }
 
-    /// <summary>Sends what is due; true when something was sent or failed.</summary>
+    /// <summary>Sends what is due; true when there was more pending than one round looks at.</summary>
     public async Task<bool> DeliverDueAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
@@ -100,7 +100,7 @@ internal sealed partial class SubscriptionNotifier(
         });
 
         await RecordAsync(outcomes.ToList(), now, cancellationToken);
-        return true;
+        return pending.Count == BatchSize;
     }
 
     /// <summary>Heartbeats (backport-heartbeat-period) to live topic-based subscriptions that have been silent that long.</summary>
