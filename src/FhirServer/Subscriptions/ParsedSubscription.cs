@@ -20,7 +20,8 @@ internal sealed record ParsedSubscription(
     Duration? HeartbeatPeriod,
     Duration? Timeout,
     int? MaxCount,
-    Instant? End)
+    Instant? End,
+    Instant LastUpdated)
 {
     public const string Requested = "requested";
 

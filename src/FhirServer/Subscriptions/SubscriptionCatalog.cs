@@ -27,7 +27,9 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
     /// <summary>Reads the Subscriptions again when one was written since the last read.</summary>
     public async Task RefreshAsync(FhirDbContext db, SubscriptionReader reader, CancellationToken cancellationToken)
     {
-        var stamp = await db.Resources.Where(r => r.ResourceType == "Subscription").MaxAsync(r => (long?)r.RowId, cancellationToken) ?? 0;
+        // The number of Subscription versions: versions are never removed, so every commit changes
+        // it, whatever order commits come in (a highest row id could miss one committed late).
+        var stamp = await db.Resources.LongCountAsync(r => r.ResourceType == "Subscription", cancellationToken);
         if (stamp == _current.Stamp)
         {
             return;

@@ -49,5 +49,10 @@ internal sealed class SubscriptionDelivery(IHttpClientFactory clients, EndpointA
         {
             return $"The endpoint could not be reached: {e.Message}";
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Whatever one endpoint does fails its own notification, never the round.
+            return $"The notification could not be sent: {e.Message}";
+        }
     }
 }

@@ -44,7 +44,8 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
                 StringComparer.Ordinal);
         foreach (var change in events)
         {
-            var listening = live.Where(s => s.Matchers.ContainsKey(change.ResourceType)).ToList();
+            // A subscription hears of the changes made while it is active, from its activation on.
+            var listening = live.Where(s => s.Matchers.ContainsKey(change.ResourceType) && change.LastUpdated >= s.LastUpdated).ToList();
             if (listening.Count == 0 || change.Json is null)
             {
                 continue;
@@ -65,6 +66,15 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         var eventIds = events.Select(e => e.EventId).ToList();
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+
+        // The events leave first: a second dispatcher (one whose lease ran out unnoticed) waits on
+        // them and then removes none, and its numbering is rolled back rather than done twice.
+        var removed = await db.Set<SubscriptionEventRow>().Where(e => eventIds.Contains(e.EventId)).ExecuteDeleteAsync(cancellationToken);
+        if (removed != eventIds.Count)
+        {
+            return false;
+        }
+
         var ids = matches.Select(m => m.SubscriptionId).Distinct().ToList();
         var states = await db.Set<SubscriptionStateRow>().Where(s => ids.Contains(s.SubscriptionId)).ToDictionaryAsync(s => s.SubscriptionId, cancellationToken);
         foreach (var (subscriptionId, rowId, occurredAt) in matches)
@@ -87,7 +97,6 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         }
 
         await db.SaveChangesAsync(cancellationToken);
-        await db.Set<SubscriptionEventRow>().Where(e => eventIds.Contains(e.EventId)).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return events.Count == BatchSize;

@@ -25,8 +25,8 @@ internal sealed partial class SubscriptionNotifier(
     IOptions<SubscriptionOptions> options,
     ILogger<SubscriptionNotifier> logger)
 {
-    /// <summary>Notifications looked at per round.</summary>
-    private const int BatchSize = 1000;
+    /// <summary>Notifications of one subscription looked at per round.</summary>
+    private const int PerSubscription = 50;
 
     /// <summary>Endpoints called at once, each with its own subscription's notifications in order.</summary>
     private const int Parallelism = 16;
@@ -38,7 +38,10 @@ internal sealed partial class SubscriptionNotifier(
     public async Task ActivateRequestedAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
-        foreach (var subscription in catalog.Subscriptions.Where(s => s.Status == ParsedSubscription.Requested))
+        // Activation waits until every process has had time to read the Subscription and record
+        // the changes it listens to (SubscriptionCatalog), so none made after it is active escapes.
+        var settled = now - NodaTime.Duration.FromTimeSpan(options.Value.ActivationDelay);
+        foreach (var subscription in catalog.Subscriptions.Where(s => s.Status == ParsedSubscription.Requested && s.LastUpdated <= settled))
         {
             var baseUrl = await BaseUrlAsync(subscription.Id, cancellationToken);
             if (baseUrl is null)
@@ -69,15 +72,18 @@ internal sealed partial class SubscriptionNotifier(
         }
 
         var ids = live.Keys.ToList();
-        var pending = await db.Set<SubscriptionNotificationRow>().AsNoTracking()
-            .Where(n => n.Status == NotificationStatus.Pending && ids.Contains(n.SubscriptionId))
-            .OrderBy(n => n.SubscriptionId).ThenBy(n => n.EventNumber)
-            .Take(BatchSize)
+        // A few per subscription, so that a long queue does not hide the others' (served side by side).
+        var queued = db.Set<SubscriptionNotificationRow>().AsNoTracking().Where(n => n.Status == NotificationStatus.Pending && ids.Contains(n.SubscriptionId));
+        var heads = queued.GroupBy(n => n.SubscriptionId).Select(g => new { SubscriptionId = g.Key, First = g.Min(n => n.EventNumber) });
+        var pending = await queued
+            .Join(heads, n => n.SubscriptionId, h => h.SubscriptionId, (n, h) => new { Notification = n, h.First })
+            .Where(x => x.Notification.EventNumber < x.First + PerSubscription)
+            .Select(x => x.Notification)
             .Join(db.Resources, n => n.RowId, r => r.RowId, (n, r) => new Pending(n.Id, n.SubscriptionId, n.EventNumber, n.Attempts, n.NextAttemptAt, n.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json))
             .ToListAsync(cancellationToken);
 
         // The head of each subscription's queue decides: while it waits for a retry, so do the rest.
-        var queues = pending.GroupBy(p => p.SubscriptionId).Where(g => g.First().NextAttemptAt <= now).ToList();
+        var queues = pending.GroupBy(p => p.SubscriptionId).Select(g => g.OrderBy(p => p.EventNumber).ToList()).Where(q => q[0].NextAttemptAt <= now).ToList();
         if (queues.Count == 0)
         {
             return false;
@@ -85,22 +91,36 @@ internal sealed partial class SubscriptionNotifier(
 
         var baseUrls = await db.Set<SubscriptionStateRow>().AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).ToDictionaryAsync(s => s.SubscriptionId, s => s.BaseUrl, cancellationToken);
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<(Pending Notification, string? Failure)>();
-        await Parallel.ForEachAsync(queues, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (queue, ct) =>
+        // A round ends well within the dispatcher lease, so that no other process takes over while it sends.
+        var deadline = now + NodaTime.Duration.FromTimeSpan(options.Value.LeaseDuration / 4);
+        try
         {
-            var subscription = live[queue.Key];
-            foreach (var notification in queue)
+            await Parallel.ForEachAsync(queues, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (queue, ct) =>
             {
-                var failure = await delivery.PostAsync(subscription, Notification(subscription, baseUrls.GetValueOrDefault(queue.Key, string.Empty), notification), ct);
-                outcomes.Add((notification, failure));
-                if (failure is not null)
+                var subscription = live[queue[0].SubscriptionId];
+                foreach (var notification in queue)
                 {
-                    break;
-                }
-            }
-        });
+                    if (clock.GetCurrentInstant() > deadline)
+                    {
+                        break;
+                    }
 
-        await RecordAsync(outcomes.ToList(), now, cancellationToken);
-        return pending.Count == BatchSize;
+                    var failure = await delivery.PostAsync(subscription, Notification(subscription, baseUrls.GetValueOrDefault(subscription.Id, string.Empty), notification), ct);
+                    outcomes.Add((notification, failure));
+                    if (failure is not null)
+                    {
+                        break;
+                    }
+                }
+            });
+        }
+        finally
+        {
+            // What was sent is recorded even when the round stops half-way, so it is not sent again.
+            await RecordAsync(outcomes.ToList(), clock.GetCurrentInstant(), CancellationToken.None);
+        }
+
+        return queues.Exists(q => q.Count == PerSubscription);
     }
 
     /// <summary>Heartbeats (backport-heartbeat-period) to live topic-based subscriptions that have been silent that long.</summary>

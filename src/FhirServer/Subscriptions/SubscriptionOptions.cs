@@ -34,6 +34,15 @@ internal sealed class SubscriptionOptions
     /// <summary>How long delivered notifications stay available to <c>$events</c>.</summary>
     public TimeSpan EventRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>How long the dispatcher lease lasts without renewal: after a crash another process takes over within it.</summary>
-    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(15);
+    /// <summary>
+    /// How long the dispatcher lease lasts without renewal: after a crash another process takes
+    /// over within it. A round of deliveries stops sending after a quarter of it.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a requested Subscription waits before its handshake or activation: time for every
+    /// process sharing the database to read it and start recording the changes it listens to.
+    /// </summary>
+    public TimeSpan ActivationDelay { get; set; } = TimeSpan.FromSeconds(1);
 }

@@ -12,6 +12,16 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// </summary>
 internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics topics, EndpointAllowList allowList)
 {
+    /// <summary>The longest wait for one delivery a Subscription may ask for.</summary>
+    public static readonly NodaTime.Duration MaxTimeout = NodaTime.Duration.FromSeconds(30);
+
+    /// <summary>
+    /// The headers a Subscription may have sent: credentials and the subscriber's own. Host,
+    /// Content-Length, Connection and the like would let a Subscription steer the request itself.
+    /// </summary>
+    private static bool IsSendableHeader(string name) =>
+        name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.StartsWith("X-", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>Search result parameters mean nothing to a subscription.</summary>
     private static readonly HashSet<string> ResultParameters = new(StringComparer.Ordinal)
     {
@@ -62,9 +72,10 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
             Content(channel, topic is not null),
             Headers(channel.Header.OfType<string>()),
             Seconds(channel, Backport.HeartbeatPeriod),
-            Seconds(channel, Backport.Timeout),
+            Timeout(channel),
             channel.GetExtensionValue<PositiveInt>(Backport.MaxCount)?.Value,
-            subscription.EndElement?.Value is { } end ? Instant.FromDateTimeOffset(end) : null);
+            subscription.EndElement?.Value is { } end ? Instant.FromDateTimeOffset(end) : null,
+            subscription.Meta?.LastUpdated is { } lastUpdated ? Instant.FromDateTimeOffset(lastUpdated) : Instant.MinValue);
     }
 
     private Uri Endpoint(string? endpoint)
@@ -255,11 +266,26 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
                 throw Invalid($"'{header}' is not an HTTP header of the form 'Name: value'.", $"Subscription.channel.header[{index}]");
             }
 
-            list.Add(new(header[..colon].Trim(), header[(colon + 1)..].Trim()));
+            var (name, value) = (header[..colon].Trim(), header[(colon + 1)..].Trim());
+            if (!IsSendableHeader(name) || name.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || value.Any(char.IsControl))
+            {
+                throw Invalid($"Only Authorization and X- headers without control characters are sent with notifications, not '{name}'.", $"Subscription.channel.header[{index}]");
+            }
+
+            list.Add(new(name, value));
             index++;
         }
 
         return list;
+    }
+
+    /// <summary>backport-timeout, at most <see cref="MaxTimeout"/>: one slow endpoint must not hold the dispatcher for long.</summary>
+    private static NodaTime.Duration? Timeout(Subscription.ChannelComponent channel)
+    {
+        var timeout = Seconds(channel, Backport.Timeout);
+        return timeout > MaxTimeout
+            ? throw Invalid($"backport-timeout may be at most {MaxTimeout.TotalSeconds:0} seconds.", "Subscription.channel.extension")
+            : timeout;
     }
 
     private static NodaTime.Duration? Seconds(Subscription.ChannelComponent channel, string url) =>

@@ -127,6 +127,21 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
         Assert.Contains("requester, owner, status", (string)issue["diagnostics"]!, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Host: internal.example.org")]
+    [InlineData("Content-Length: 0")]
+    [InlineData("X-Trace: a\r\nHost: internal.example.org")]
+    public async Task HeadersThatWouldSteerTheRequest_AreRefused(string header)
+    {
+        var subscription = Criteria("Task?status=requested", _listener.NewEndpoint(), payload: null);
+        subscription["channel"]!["header"] = new JsonArray(header);
+
+        using var response = await _client.PostAsync("/fhir/Subscription", Fhir.Json(subscription));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal("Subscription.channel.header[0]", (string)(await response.SingleIssueAsync())["expression"]![0]!);
+    }
+
     [Fact]
     public async Task ChannelOtherThanRestHook_IsRefused()
     {
