@@ -5,7 +5,8 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// <summary>
 /// A Subscription as the dispatcher uses it: what it listens to (a topic with filters, or R4
 /// search criteria), per resource type the <see cref="ChangeMatcher"/> a change must meet, and
-/// where and how notifications go.
+/// where and how notifications go, with the FHIR base URL it was written through (notifications name
+/// resources under it).
 /// </summary>
 internal sealed record ParsedSubscription(
     string Id,
@@ -21,7 +22,8 @@ internal sealed record ParsedSubscription(
     Duration? Timeout,
     int? MaxCount,
     Instant? End,
-    Instant LastUpdated)
+    Instant LastUpdated,
+    string BaseUrl)
 {
     public const string Requested = "requested";
 

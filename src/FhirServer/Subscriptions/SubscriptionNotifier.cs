@@ -43,15 +43,9 @@ internal sealed partial class SubscriptionNotifier(
         var settled = now - NodaTime.Duration.FromTimeSpan(options.Value.ActivationDelay);
         foreach (var subscription in catalog.Subscriptions.Where(s => s.Status == ParsedSubscription.Requested && s.LastUpdated <= settled))
         {
-            var baseUrl = await BaseUrlAsync(subscription.Id, cancellationToken);
-            if (baseUrl is null)
-            {
-                continue;
-            }
-
             var active = subscription with { Status = ParsedSubscription.Active };
             var failure = subscription.IsTopicBased
-                ? await delivery.PostAsync(active, serializers.ToJson(NotificationBundles.Build(active, baseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now)), cancellationToken)
+                ? await delivery.PostAsync(active, serializers.ToJson(NotificationBundles.Build(active, subscription.BaseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now)), cancellationToken)
                 : null;
             await SetStatusAsync(subscription.Id, failure is null ? ParsedSubscription.Active : ParsedSubscription.Error, failure is null ? null : $"The handshake failed: {failure}", cancellationToken);
             if (failure is null)
@@ -89,7 +83,6 @@ internal sealed partial class SubscriptionNotifier(
             return false;
         }
 
-        var baseUrls = await db.Set<SubscriptionStateRow>().AsNoTracking().Where(s => ids.Contains(s.SubscriptionId)).ToDictionaryAsync(s => s.SubscriptionId, s => s.BaseUrl, cancellationToken);
         var outcomes = new System.Collections.Concurrent.ConcurrentBag<(Pending Notification, string? Failure)>();
         // A round ends well within the dispatcher lease, so that no other process takes over while it sends.
         var deadline = now + NodaTime.Duration.FromTimeSpan(options.Value.LeaseDuration / 4);
@@ -105,7 +98,7 @@ internal sealed partial class SubscriptionNotifier(
                         break;
                     }
 
-                    var failure = await delivery.PostAsync(subscription, Notification(subscription, baseUrls.GetValueOrDefault(subscription.Id, string.Empty), notification), ct);
+                    var failure = await delivery.PostAsync(subscription, Notification(subscription, notification), ct);
                     outcomes.Add((notification, failure));
                     if (failure is not null)
                     {
@@ -143,7 +136,7 @@ internal sealed partial class SubscriptionNotifier(
                 continue;
             }
 
-            var heartbeat = NotificationBundles.Build(subscription, state.BaseUrl, NotificationType.Heartbeat, state.EventCount, [], PayloadContent.Empty, now);
+            var heartbeat = NotificationBundles.Build(subscription, subscription.BaseUrl, NotificationType.Heartbeat, state.EventCount, [], PayloadContent.Empty, now);
             if (await delivery.PostAsync(subscription, serializers.ToJson(heartbeat), cancellationToken) is null)
             {
                 sent.Add(subscription.Id);
@@ -153,7 +146,7 @@ internal sealed partial class SubscriptionNotifier(
         await MarkSentAsync(sent, now, cancellationToken);
     }
 
-    private string? Notification(ParsedSubscription subscription, string baseUrl, Pending notification)
+    private string? Notification(ParsedSubscription subscription, Pending notification)
     {
         if (!subscription.IsTopicBased && subscription.PayloadMimeType is null)
         {
@@ -162,7 +155,7 @@ internal sealed partial class SubscriptionNotifier(
         }
 
         NotificationEvent[] changes = [new(notification.EventNumber, notification.OccurredAt, notification.ResourceType, notification.ResourceId, notification.VersionId, notification.Method, notification.Status, notification.Json)];
-        var bundle = NotificationBundles.Build(subscription, baseUrl, NotificationType.EventNotification, notification.EventNumber, changes, subscription.Content, clock.GetCurrentInstant());
+        var bundle = NotificationBundles.Build(subscription, subscription.BaseUrl, NotificationType.EventNotification, notification.EventNumber, changes, subscription.Content, clock.GetCurrentInstant());
         return NotificationBundles.Serialize(serializers, bundle, changes, subscription.Content);
     }
 
@@ -226,9 +219,6 @@ internal sealed partial class SubscriptionNotifier(
         using var turn = await writeGate.EnterAsync(cancellationToken);
         await db.Set<SubscriptionStateRow>().Where(s => ids.Contains(s.SubscriptionId)).ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSentAt, now), cancellationToken);
     }
-
-    private Task<string?> BaseUrlAsync(string id, CancellationToken cancellationToken) =>
-        db.Set<SubscriptionStateRow>().Where(s => s.SubscriptionId == id).Select(s => s.BaseUrl).FirstOrDefaultAsync(cancellationToken);
 
     /// <summary>
     /// The server's own change of a Subscription's status, as a new version of it (so a client sees

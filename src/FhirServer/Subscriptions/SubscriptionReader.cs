@@ -75,7 +75,8 @@ internal sealed class SubscriptionReader(SearchParser parser, SubscriptionTopics
             Timeout(channel),
             channel.GetExtensionValue<PositiveInt>(Backport.MaxCount)?.Value,
             subscription.EndElement?.Value is { } end ? Instant.FromDateTimeOffset(end) : null,
-            subscription.Meta?.LastUpdated is { } lastUpdated ? Instant.FromDateTimeOffset(lastUpdated) : Instant.MinValue);
+            subscription.Meta?.LastUpdated is { } lastUpdated ? Instant.FromDateTimeOffset(lastUpdated) : Instant.MinValue,
+            baseUrl);
     }
 
     private Uri Endpoint(string? endpoint)

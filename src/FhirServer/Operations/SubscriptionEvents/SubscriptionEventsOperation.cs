@@ -52,7 +52,7 @@ internal sealed class SubscriptionEventsOperation(FhirDbContext db, Subscription
             .ToListAsync(cancellationToken);
         var events = rows.Select(r => new NotificationEvent(
             r.EventNumber, r.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json)).ToList();
-        var bundle = NotificationBundles.Build(subscription, state?.BaseUrl ?? request.BaseUrl, NotificationType.QueryEvent, state?.EventCount ?? 0, events, content, clock.GetCurrentInstant());
+        var bundle = NotificationBundles.Build(subscription, subscription.BaseUrl, NotificationType.QueryEvent, state?.EventCount ?? 0, events, content, clock.GetCurrentInstant());
         return FhirResponse.Of(StatusCodes.Status200OK, NotificationBundles.WithResources(serializers, bundle, events, content));
     }
 
