@@ -397,6 +397,63 @@ public abstract class ValidationTests(StorageFixture fixture)
         Assert.Contains(await IssuesAsync(response), i => Expression(i) == "Observation.subject");
     }
 
+    /// <summary>
+    /// A code the parser accepts (it is in the core value set of Observation.status) is still
+    /// checked against a narrower value set a profile binds the element to.
+    /// </summary>
+    [Fact]
+    public async Task StoredProfile_NarrowingTheBindingOfACodedElement_RefusesACodeTheCoreAllows()
+    {
+        var valueSet = $"https://clinic.example/ValueSet/{Guid.NewGuid():N}";
+        using var storedValueSet = await _client.PostAsync("/fhir/ValueSet", Fhir.Json(new JsonObject
+        {
+            ["resourceType"] = "ValueSet",
+            ["url"] = valueSet,
+            ["status"] = "active",
+            ["compose"] = new JsonObject
+            {
+                ["include"] = new JsonArray(new JsonObject
+                {
+                    ["system"] = "http://hl7.org/fhir/observation-status",
+                    ["concept"] = new JsonArray(new JsonObject { ["code"] = "final" }),
+                }),
+            },
+        }));
+        Assert.Equal(HttpStatusCode.Created, storedValueSet.StatusCode);
+        var url = $"https://clinic.example/StructureDefinition/{Guid.NewGuid():N}";
+        using var storedProfile = await _client.PostAsync("/fhir/StructureDefinition", Fhir.Json(new JsonObject
+        {
+            ["resourceType"] = "StructureDefinition",
+            ["url"] = url,
+            ["name"] = "FinalObservation",
+            ["status"] = "active",
+            ["kind"] = "resource",
+            ["abstract"] = false,
+            ["type"] = "Observation",
+            ["baseDefinition"] = "http://hl7.org/fhir/StructureDefinition/Observation",
+            ["derivation"] = "constraint",
+            ["differential"] = new JsonObject
+            {
+                ["element"] = new JsonArray(new JsonObject
+                {
+                    ["id"] = "Observation.status",
+                    ["path"] = "Observation.status",
+                    ["binding"] = new JsonObject { ["strength"] = "required", ["valueSet"] = valueSet },
+                }),
+            },
+        }));
+        Assert.Equal(HttpStatusCode.Created, storedProfile.StatusCode);
+
+        JsonObject Observation(string status) => Profiled(
+            new JsonObject { ["resourceType"] = "Observation", ["status"] = status, ["code"] = new JsonObject { ["text"] = "mood" } }, url);
+        using var amended = await _client.PostAsync("/fhir/Observation", Fhir.Json(Observation("amended")));
+        using var final = await _client.PostAsync("/fhir/Observation", Fhir.Json(Observation("final")));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, amended.StatusCode);
+        Assert.Contains(await IssuesAsync(amended), i => Expression(i) == "Observation.status[0]" && (string?)i["code"] == "code-invalid");
+        Assert.Equal(HttpStatusCode.Created, final.StatusCode);
+    }
+
     internal static JsonObject Consent(string patient) => new()
     {
         ["resourceType"] = "Consent",

@@ -19,7 +19,10 @@ internal sealed class ProfileValidator
     public ProfileValidator(ConformanceResolver resolver, TerminologyServices terminology)
     {
         _resolver = resolver;
-        _validator = new Validator(resolver, terminology.ForValidation);
+        var enforced = new ParserEnforcedBindings();
+        var settings = new ValidationSettings();
+        settings.ExcludeFilters.Add(enforced.IsEnforced);
+        _validator = new Validator(resolver, terminology.ForValidation, referenceResolver: null, settings, enforced.SchemaResolver(resolver));
     }
 
     /// <summary>

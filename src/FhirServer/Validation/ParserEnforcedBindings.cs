@@ -1,0 +1,105 @@
+// The schema tree (BindingValidator, ChildrenValidator, IAssertionContainer) is marked experimental
+// by the SDK; it is the only way to tell which element a binding check belongs to.
+#pragma warning disable ExperimentalApi
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Firely.Fhir.Validation;
+using Firely.Fhir.Validation.Compilation;
+using Hl7.Fhir.Introspection;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Specification.Source;
+using Hl7.Fhir.Utility;
+using Canonical = Firely.Fhir.Validation.Canonical;
+
+namespace FhirMh.FhirServer.Validation;
+
+/// <summary>
+/// Required bindings that parsing has already enforced. An R4 element of type <c>code</c> with a
+/// required binding is an enum in the SDK's model (<c>Code&lt;AdministrativeGender&gt;</c>),
+/// generated from the bound value set; the parsers refuse any other code (400), and both kinds
+/// of PATCH parse their result again. A binding check on such an element with that same value set
+/// can never fail, yet the validator pays for each one with a blocking call into the terminology
+/// service on another thread. Such checks are left out (<see cref="IsEnforced"/>); every other
+/// binding is checked as before: a profile's own value set on the element, a binding on a
+/// Coding or CodeableConcept, on a choice element, or one that forbids abstract codes.
+/// </summary>
+internal sealed class ParserEnforcedBindings
+{
+    private readonly ConditionalWeakTable<BindingValidator, object> _enforced = [];
+
+    /// <summary>For <see cref="ValidationSettings.ExcludeFilters"/>: true for a binding check parsing already made.</summary>
+    public bool IsEnforced(IAssertion assertion) => assertion is BindingValidator binding && _enforced.TryGetValue(binding, out _);
+
+    /// <summary>
+    /// Compiles schemas as the validator does by default (StructureDefinitionToElementSchemaResolver),
+    /// notes the binding checks of each that parsing already made, and caches it.
+    /// </summary>
+    public IElementSchemaResolver SchemaResolver(IAsyncResourceResolver resolver) =>
+        new CachedElementSchemaResolver(new NotingResolver(StructureDefinitionToElementSchemaResolver.Create(resolver), resolver, this));
+
+    private void Note(ElementSchema schema, Type rootType) => Visit(schema, rootType, property: null);
+
+    private void Visit(IAssertion assertion, Type? type, PropertyMapping? property)
+    {
+        switch (assertion)
+        {
+            case BindingValidator binding when property is not null && IsEnforcedBy(binding, property):
+                _enforced.AddOrUpdate(binding, property);
+                break;
+            case ChildrenValidator children:
+                var mapping = type is null ? null : ModelInfo.ModelInspector.FindClassMapping(type);
+                ((IAssertionContainer)children).WithChildren((step, child) =>
+                {
+                    // A choice element ("value[x]") has no single model type: nothing below it is noted.
+                    var member = step.ElementName is { } name ? mapping?.FindMappedElementByName(name) : null;
+                    var memberType = member is { Choice: ChoiceType.None } ? member.ImplementingType : null;
+                    Visit(child, memberType, memberType is null ? null : member);
+                    return child;
+                });
+                break;
+            case IAssertionContainer container:
+                // Members, slices and type switches of the same element keep its model type.
+                container.WithChildren((_, child) =>
+                {
+                    Visit(child, type, property);
+                    return child;
+                });
+                break;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="property"/> is a code enum generated from the very value set the
+    /// required binding names (its version aside), and abstract codes are allowed as the enum allows them.
+    /// </summary>
+    private static bool IsEnforcedBy(BindingValidator binding, PropertyMapping property) =>
+        binding.Strength == BindingValidator.BindingStrength.Required
+        && binding.AbstractAllowed
+        && property.ImplementingType is { IsGenericType: true } implementing
+        && implementing.GetGenericTypeDefinition() == typeof(Code<>)
+        && implementing.GetGenericArguments()[0].GetCustomAttribute<FhirEnumerationAttribute>() is { Valueset: { } valueSet }
+        && string.Equals(binding.ValueSetUri.Uri, valueSet, StringComparison.Ordinal);
+
+    private sealed class NotingResolver(IElementSchemaResolver inner, IAsyncResourceResolver resolver, ParserEnforcedBindings bindings)
+        : IElementSchemaResolver
+    {
+        public ElementSchema? GetSchema(Canonical schemaUri)
+        {
+            var schema = inner.GetSchema(schemaUri);
+            if (schema is FhirSchema && RootType(schemaUri) is { } rootType)
+            {
+                bindings.Note(schema, rootType);
+            }
+
+            return schema;
+        }
+
+        /// <summary>The model class of the type a StructureDefinition constrains; once per schema, as compiling it resolves it too.</summary>
+        private Type? RootType(Canonical schemaUri) =>
+            schemaUri.Uri is { } url
+            && TaskHelper.Await(() => resolver.FindStructureDefinitionAsync(url)) is { Type: { } type }
+            && ModelInfo.ModelInspector.FindClassMapping(type) is { } mapping
+                ? mapping.NativeType
+                : null;
+    }
+}
