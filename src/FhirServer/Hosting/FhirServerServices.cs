@@ -124,6 +124,7 @@ internal static class FhirServerServices
         services.AddSingleton<WriteValidation>();
         services.AddSingleton<SearchIndexer>();
         services.AddSingleton<VersionRows>();
+        services.AddSingleton<Search.Indexing.IndexRowWriter>();
         services.AddSingleton<WriteLock>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();

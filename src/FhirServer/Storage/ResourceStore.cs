@@ -20,6 +20,7 @@ internal sealed class ResourceStore(
     WriteGate writeGate,
     VersionRows versions,
     SearchParameterWrites parameterWrites,
+    IndexRowWriter indexRows,
     Subscriptions.SubscriptionCatalog subscriptions)
 {
     /// <summary>
@@ -41,6 +42,12 @@ internal sealed class ResourceStore(
     /// together, in one batch, before anything reads and at commit.
     /// </summary>
     private bool _hasPendingCreates;
+
+    /// <summary>
+    /// The index rows of versions waiting in the change tracker. They are not tracked: once the
+    /// versions are saved and have their row ids, <see cref="IndexRowWriter"/> inserts them.
+    /// </summary>
+    private readonly List<IndexRow> _pendingIndex = [];
 
     /// <summary>Checks that run when the open store transaction commits (<see cref="BeforeCommit"/>).</summary>
     private readonly List<Func<CancellationToken, Task>> _commitChecks = [];
@@ -70,7 +77,7 @@ internal sealed class ResourceStore(
                 _commitChecks.Clear();
                 _hasEnteredParameters = false;
                 _hasPendingCreates = false;
-                db.ChangeTracker.Clear();
+                Forget();
                 if (_hasWrittenSearchParameter)
                 {
                     _hasWrittenSearchParameter = false;
@@ -140,7 +147,7 @@ internal sealed class ResourceStore(
         _hasPendingCreates = false;
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
@@ -148,7 +155,7 @@ internal sealed class ResourceStore(
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            Forget();
         }
     }
 
@@ -193,7 +200,7 @@ internal sealed class ResourceStore(
             db.Resources.Add(row);
             try
             {
-                await db.SaveChangesAsync(cancellationToken);
+                await SaveAsync(cancellationToken);
             }
             catch (DbUpdateException e) when (UniqueViolation.Is(e))
             {
@@ -210,7 +217,7 @@ internal sealed class ResourceStore(
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            Forget();
             EndWrite(resource.TypeName);
         }
     }
@@ -304,7 +311,7 @@ internal sealed class ResourceStore(
             }
             finally
             {
-                db.ChangeTracker.Clear();
+                Forget();
             }
         }
     }
@@ -326,7 +333,7 @@ internal sealed class ResourceStore(
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            Forget();
             EndWrite(type);
         }
     }
@@ -412,7 +419,7 @@ internal sealed class ResourceStore(
         db.Resources.Add(row);
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            await SaveAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
@@ -436,14 +443,38 @@ internal sealed class ResourceStore(
         string.Concat(SearchIndexModel.Tables.Select(table => $"DELETE FROM {table} WHERE row_id = {{0}};"));
 
     /// <summary>
-    /// The row of a new version, tracked together with its index rows (and its outbox event when a
-    /// subscription listens to its type) so that one SaveChanges writes them all. A delete records
-    /// no event: with no content left, it matches no subscription criteria.
+    /// Saves the tracked versions (and outbox events), then inserts the index rows of those
+    /// versions, which need the row ids the database has just assigned.
+    /// </summary>
+    private async Task SaveAsync(CancellationToken cancellationToken)
+    {
+        await db.SaveChangesAsync(cancellationToken);
+        foreach (var indexRow in _pendingIndex)
+        {
+            indexRow.RowId = indexRow.Row!.RowId;
+        }
+
+        await indexRows.WriteAsync(db, _pendingIndex, cancellationToken);
+        _pendingIndex.Clear();
+    }
+
+    /// <summary>Drops whatever is waiting to be saved: after a save, or when a write gives up.</summary>
+    private void Forget()
+    {
+        db.ChangeTracker.Clear();
+        _pendingIndex.Clear();
+    }
+
+    /// <summary>
+    /// The row of a new version, tracked together with its outbox event when a subscription
+    /// listens to its type, so that one SaveChanges writes both; its index rows wait for
+    /// <see cref="SaveAsync"/>. A delete records no event: with no content left, it matches no
+    /// subscription criteria.
     /// </summary>
     private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
     {
         var (row, index) = versions.New(resource, versionId, method, status);
-        db.AddRange(index);
+        _pendingIndex.AddRange(index);
         if (subscriptions.IsWatched(row.ResourceType))
         {
             // The outbox: committed with the version or not at all, so no change escapes the subscriptions.

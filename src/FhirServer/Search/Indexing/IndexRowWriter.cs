@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Linq.Expressions;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace FhirMh.FhirServer.Search.Indexing;
+
+/// <summary>
+/// Writes the index rows of new versions with multi-row INSERT statements, several tables to a
+/// command, in the caller's database transaction. A version has tens of index rows; EF Core's
+/// change tracker would track, fix up and batch each of them one by one, which cost more than
+/// building the rows. Tables, columns and value conversions come from the EF Core model, so the
+/// rows land exactly as the model maps them on either provider.
+/// </summary>
+internal sealed class IndexRowWriter
+{
+    /// <summary>Parameters per command: below SQLite's 32,766 and PostgreSQL's 65,535.</summary>
+    private const int MaxParameters = 30_000;
+
+    private readonly ConcurrentDictionary<(IModel Model, Type RowType), IndexTable> _tables = new();
+
+    /// <summary>Inserts <paramref name="rows"/>, whose <see cref="IndexRow.RowId"/> must already be set.</summary>
+    public async Task WriteAsync(DbContext db, IReadOnlyCollection<IndexRow> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        var connection = db.Database.GetDbConnection();
+        var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = new StringBuilder();
+        var command = connection.CreateCommand();
+        try
+        {
+            foreach (var group in rows.GroupBy(r => r.GetType()))
+            {
+                var table = _tables.GetOrAdd((db.Model, group.Key), key => IndexTable.Of(db, key.Model, key.RowType));
+                var pending = group.ToList();
+                var perStatement = MaxParameters / table.Columns.Count;
+                for (var start = 0; start < pending.Count; start += perStatement)
+                {
+                    var count = Math.Min(perStatement, pending.Count - start);
+                    if (command.Parameters.Count + (count * table.Columns.Count) > MaxParameters)
+                    {
+                        await ExecuteAsync(command, sql, transaction, cancellationToken);
+                        await command.DisposeAsync();
+                        command = connection.CreateCommand();
+                    }
+
+                    table.AppendInsert(sql, command, pending, start, count);
+                }
+            }
+
+            await ExecuteAsync(command, sql, transaction, cancellationToken);
+        }
+        finally
+        {
+            await command.DisposeAsync();
+        }
+    }
+
+    private static async Task ExecuteAsync(DbCommand command, StringBuilder sql, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (sql.Length == 0)
+        {
+            return;
+        }
+
+        command.CommandText = sql.ToString();
+        command.Transaction = transaction;
+        sql.Clear();
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>One index table as the model maps it: its delimited name and its columns in order.</summary>
+    private sealed record IndexTable(string Name, IReadOnlyList<IndexColumn> Columns)
+    {
+        public static IndexTable Of(DbContext db, IModel model, Type rowType)
+        {
+            var sql = db.GetService<ISqlGenerationHelper>();
+            var entity = model.FindEntityType(rowType) ?? throw new InvalidOperationException($"{rowType.Name} is not in the model.");
+            var columns = entity.GetProperties()
+                .Select(p => new IndexColumn(sql.DelimitIdentifier(p.GetColumnName()), Getter(rowType, p), p.GetRelationalTypeMapping()))
+                .ToList();
+            return new IndexTable(sql.DelimitIdentifier(entity.GetTableName()!), columns);
+        }
+
+        public void AppendInsert(StringBuilder sql, DbCommand command, List<IndexRow> rows, int start, int count)
+        {
+            sql.Append("INSERT INTO ").Append(Name).Append(" (").AppendJoin(", ", Columns.Select(c => c.Name)).Append(") VALUES ");
+            for (var i = start; i < start + count; i++)
+            {
+                sql.Append(i == start ? "(" : ", (");
+                for (var c = 0; c < Columns.Count; c++)
+                {
+                    var name = "@i" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    command.Parameters.Add(Columns[c].Mapping.CreateParameter(command, name, Columns[c].Get(rows[i]), nullable: true));
+                    sql.Append(c == 0 ? string.Empty : ", ").Append(name);
+                }
+
+                sql.Append(')');
+            }
+
+            sql.Append(";\n");
+        }
+
+        /// <summary>A compiled read of the property, boxed: the type mapping converts it for the provider.</summary>
+        private static Func<IndexRow, object?> Getter(Type rowType, IProperty property)
+        {
+            var row = Expression.Parameter(typeof(IndexRow), "row");
+            var value = Expression.Property(Expression.Convert(row, rowType), property.PropertyInfo ?? throw new InvalidOperationException($"{property.Name} is a shadow property."));
+            return Expression.Lambda<Func<IndexRow, object?>>(Expression.Convert(value, typeof(object)), row).Compile();
+        }
+    }
+
+    private sealed record IndexColumn(string Name, Func<IndexRow, object?> Get, RelationalTypeMapping Mapping);
+}
