@@ -35,12 +35,9 @@ internal sealed class SearchIndexer(SearchParameterRegistry parameters)
             var sink = new IndexRowSink(resource.TypeName, definition, rows);
             foreach (var path in definition.Paths)
             {
-                foreach (var value in path.Expression.Invoke([node], context))
+                foreach (var element in path.Select(resource, node, context))
                 {
-                    if (value.Poco is { } element)
-                    {
-                        sink.Add(element, path.TargetType);
-                    }
+                    sink.Add(element, path.TargetType);
                 }
             }
         }
