@@ -15,6 +15,7 @@ internal sealed class ProfileValidator
 
     private readonly ConformanceResolver _resolver;
     private readonly Validator _validator;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
 
     public ProfileValidator(ConformanceResolver resolver, TerminologyServices terminology)
     {
@@ -81,8 +82,26 @@ internal sealed class ProfileValidator
     }
 
     /// <summary>True when <paramref name="profile"/> resolves to a StructureDefinition.</summary>
-    public bool Knows(string profile) =>
-        Hl7.Fhir.Utility.TaskHelper.Await(() => _resolver.TryResolveByCanonicalUriAsync(profile)).Value is StructureDefinition;
+    /// <remarks>
+    /// A profile once known stays known for the process, as its compiled schema does; asking the
+    /// resolver again on every write would cost a blocking call on another thread each time.
+    /// An unknown one is asked again, so that a profile stored later is found.
+    /// </remarks>
+    public bool Knows(string profile)
+    {
+        if (_known.ContainsKey(profile))
+        {
+            return true;
+        }
+
+        var isKnown = Hl7.Fhir.Utility.TaskHelper.Await(() => _resolver.TryResolveByCanonicalUriAsync(profile)).Value is StructureDefinition;
+        if (isKnown)
+        {
+            _known.TryAdd(profile, 0);
+        }
+
+        return isKnown;
+    }
 
     /// <summary>
     /// The R4 core snapshots themselves put the structuredefinition-fhir-type extension on
