@@ -15,7 +15,6 @@ internal sealed class ProfileValidator
 
     private readonly ConformanceResolver _resolver;
     private readonly Validator _validator;
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _known = new(StringComparer.Ordinal);
 
     public ProfileValidator(ConformanceResolver resolver, TerminologyServices terminology)
     {
@@ -83,25 +82,12 @@ internal sealed class ProfileValidator
 
     /// <summary>True when <paramref name="profile"/> resolves to a StructureDefinition.</summary>
     /// <remarks>
-    /// A profile once known stays known for the process, as its compiled schema does; asking the
-    /// resolver again on every write would cost a blocking call on another thread each time.
-    /// An unknown one is asked again, so that a profile stored later is found.
+    /// Awaited on this thread: the resolver answers most calls from memory at once, while the
+    /// SDK's TaskHelper.Await would queue each call to another thread and spin until it ran.
+    /// ASP.NET Core has no synchronization context, so blocking here cannot deadlock.
     /// </remarks>
-    public bool Knows(string profile)
-    {
-        if (_known.ContainsKey(profile))
-        {
-            return true;
-        }
-
-        var isKnown = Hl7.Fhir.Utility.TaskHelper.Await(() => _resolver.TryResolveByCanonicalUriAsync(profile)).Value is StructureDefinition;
-        if (isKnown)
-        {
-            _known.TryAdd(profile, 0);
-        }
-
-        return isKnown;
-    }
+    public bool Knows(string profile) =>
+        _resolver.TryResolveByCanonicalUriAsync(profile).GetAwaiter().GetResult().Value is StructureDefinition;
 
     /// <summary>
     /// The R4 core snapshots themselves put the structuredefinition-fhir-type extension on

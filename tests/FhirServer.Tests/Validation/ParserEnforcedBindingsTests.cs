@@ -48,6 +48,28 @@ public sealed class ParserEnforcedBindingsTests
         Assert.Contains(outcome.Issue, i => i.Code == OperationOutcome.IssueType.CodeInvalid);
     }
 
+    /// <summary>
+    /// The SDK's comparator enum is shared with later FHIR versions and holds <c>ad</c>, which the
+    /// parser accepts and R4's quantity-comparator value set does not: that binding stays checked.
+    /// </summary>
+    [Fact]
+    public void CodeEnumWithCodesOutsideTheR4ValueSet_IsStillChecked()
+    {
+        var (validator, terminology) = NewValidator();
+        var observation = new Observation
+        {
+            Status = ObservationStatus.Final,
+            Code = new CodeableConcept("http://loinc.org", "44261-6"),
+            Value = new Quantity { Value = 12, Comparator = Quantity.QuantityComparator.Ad },
+        };
+
+        var outcome = validator.Validate(observation);
+
+        Assert.Contains(terminology.Requests, url => url.StartsWith("http://hl7.org/fhir/ValueSet/quantity-comparator", StringComparison.Ordinal));
+        Assert.Contains(outcome.Issue, i => i.Code == OperationOutcome.IssueType.CodeInvalid && i.Severity == OperationOutcome.IssueSeverity.Error);
+        Assert.DoesNotContain(terminology.Requests, url => url.StartsWith("http://hl7.org/fhir/ValueSet/observation-status", StringComparison.Ordinal));
+    }
+
     private static (Validator Validator, CountingTerminology Terminology) NewValidator()
     {
         var enforced = new ParserEnforcedBindings();

@@ -18,8 +18,15 @@ namespace FhirMh.FhirServer.Search.Indexing;
 /// </summary>
 internal sealed class IndexRowWriter
 {
-    /// <summary>Parameters per command: below SQLite's 32,766 and PostgreSQL's 65,535.</summary>
+    /// <summary>Parameters per command on PostgreSQL: below its 65,535.</summary>
     private const int MaxParameters = 30_000;
+
+    /// <summary>
+    /// Parameters per command on SQLite. Its provider binds each parameter by a linear search of
+    /// the statement's names, so a command costs about the square of its parameters; round trips
+    /// are in-process and cheap, so commands stay small.
+    /// </summary>
+    private const int MaxSqliteParameters = 900;
 
     private readonly ConcurrentDictionary<(IModel Model, Type RowType), IndexTable> _tables = new();
 
@@ -31,6 +38,7 @@ internal sealed class IndexRowWriter
             return;
         }
 
+        var limit = db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters;
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var sql = new StringBuilder();
@@ -41,11 +49,11 @@ internal sealed class IndexRowWriter
             {
                 var table = _tables.GetOrAdd((db.Model, group.Key), key => IndexTable.Of(db, key.Model, key.RowType));
                 var pending = group.ToList();
-                var perStatement = MaxParameters / table.Columns.Count;
+                var perStatement = limit / table.Columns.Count;
                 for (var start = 0; start < pending.Count; start += perStatement)
                 {
                     var count = Math.Min(perStatement, pending.Count - start);
-                    if (command.Parameters.Count + (count * table.Columns.Count) > MaxParameters)
+                    if (command.Parameters.Count + (count * table.Columns.Count) > limit)
                     {
                         await ExecuteAsync(command, sql, transaction, cancellationToken);
                         await command.DisposeAsync();
