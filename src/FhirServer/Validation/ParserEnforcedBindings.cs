@@ -8,7 +8,6 @@ using Firely.Fhir.Validation;
 using Firely.Fhir.Validation.Compilation;
 using Hl7.Fhir.Introspection;
 using Hl7.Fhir.Model;
-using Hl7.Fhir.Rest;
 using Hl7.Fhir.Specification.Source;
 using Hl7.Fhir.Specification.Terminology;
 using Hl7.Fhir.Utility;
@@ -113,9 +112,11 @@ internal sealed class ParserEnforcedBindings
             AddCodes(expanded.Expansion?.Contains ?? [], codes);
             return Enum.GetValues(enumType).Cast<Enum>().All(value => value.GetLiteral() is { } literal && codes.Contains(literal));
         }
-        catch (Exception e) when (e is FhirOperationException or ValueSetExpansionTooBigException or InvalidOperationException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return false; // not expandable here: the binding stays checked
+            // Not expandable here, or the shared ValueSet changed while it was copied (the SDK's
+            // expander writes into the instances it resolves): the binding stays checked.
+            return false;
         }
     }
 
