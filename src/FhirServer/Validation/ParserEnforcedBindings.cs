@@ -136,15 +136,25 @@ internal sealed class ParserEnforcedBindings
     private sealed class NotingResolver(IElementSchemaResolver inner, IAsyncResourceResolver resolver, ParserEnforcedBindings bindings)
         : IElementSchemaResolver
     {
+        /// <summary>
+        /// One compilation at a time: concurrent first validations compiling the same types failed
+        /// inside the SDK's schema builder (an index out of range while loading the schema of
+        /// <c>string</c>), and the validator reported it as an unresolvable profile (422).
+        /// </summary>
+        private readonly Lock _compiling = new();
+
         public ElementSchema? GetSchema(Canonical schemaUri)
         {
-            var schema = inner.GetSchema(schemaUri);
-            if (schema is FhirSchema && RootType(schemaUri) is { } rootType)
+            lock (_compiling)
             {
-                bindings.Note(schema, rootType, resolver);
-            }
+                var schema = inner.GetSchema(schemaUri);
+                if (schema is FhirSchema && RootType(schemaUri) is { } rootType)
+                {
+                    bindings.Note(schema, rootType, resolver);
+                }
 
-            return schema;
+                return schema;
+            }
         }
 
         /// <summary>The model class of the type a StructureDefinition constrains; once per schema, as compiling it resolves it too.</summary>
