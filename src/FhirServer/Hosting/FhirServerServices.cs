@@ -126,6 +126,7 @@ internal static class FhirServerServices
         services.AddSingleton<VersionRows>();
         services.AddSingleton<Search.Indexing.IndexRowWriter>();
         services.AddSingleton<WriteLock>();
+        services.AddScoped<PendingVersions>();
         services.AddScoped<ResourceStore>();
         services.AddScoped<HistoryReader>();
         services.AddScoped<ReadInteraction>();
@@ -216,6 +217,7 @@ internal static class FhirServerServices
         services.AddSingleton<SubscriptionReader>();
         services.AddSingleton<SubscriptionCatalog>();
         services.AddSingleton<SubscriptionDelivery>();
+        services.AddSingleton<NotificationSender>();
         services.AddScoped<SubscriptionWrites>();
         services.AddScoped<SubscriptionEvents>();
         services.AddScoped<SubscriptionNotifier>();
@@ -234,8 +236,8 @@ internal static class FhirServerServices
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: 1));
                 break;
             case StorageProvider.Postgres:
-                var postgres = storage.ConnectionString ?? throw new InvalidOperationException(
-                    "Storage:ConnectionString is required when Storage:Provider is Postgres.");
+                var postgres = PostgresConnectionString.WithAutoPrepare(storage.ConnectionString ?? throw new InvalidOperationException(
+                    "Storage:ConnectionString is required when Storage:Provider is Postgres."));
                 services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
                 break;

@@ -1,8 +1,10 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using FhirMh.FhirServer.Rest;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using NodaTime;
 
 namespace FhirMh.FhirServer.Security;
 
@@ -11,8 +13,23 @@ namespace FhirMh.FhirServer.Security;
 /// trusted issuer (never <c>alg: none</c>, never a shared secret), for this server (<c>aud</c>),
 /// within its lifetime (<c>exp</c>, <c>nbf</c>). Anything else is a 401.
 /// </summary>
-internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, IssuerKeys issuerKeys, ServerSigningKeys serverKeys)
+/// <remarks>
+/// A client sends the same token with every request until it expires, so a token that validated
+/// is remembered (the whole token string, with the base URL it was checked against) and not
+/// verified again until it expires, or for at most <see cref="MaxRemembered"/>: the signature
+/// check and the parsing cost more than the rest of a secured read. A token that failed is never
+/// remembered, so every refusal is checked afresh.
+/// </remarks>
+internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, IssuerKeys issuerKeys, ServerSigningKeys serverKeys, IClock clock)
 {
+    /// <summary>How long a validated token is taken on trust: an issuer key withdrawn meanwhile stops it within this time.</summary>
+    private static readonly Duration MaxRemembered = Duration.FromMinutes(5);
+
+    /// <summary>Tokens remembered at most: past it, the expired ones go, and all of them if that is not enough.</summary>
+    private const int MaxTokens = 10_000;
+
+    private readonly ConcurrentDictionary<(string Token, string BaseUrl), Validated> _validated = new();
+
     /// <summary>Asymmetric algorithms only: an HMAC would let anyone holding a public key forge tokens.</summary>
     internal static readonly string[] Algorithms =
     [
@@ -24,6 +41,41 @@ internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, Is
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
 
     public async Task<Caller> ValidateAsync(string token, string baseUrl, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        if (_validated.TryGetValue((token, baseUrl), out var known) && now < known.Until)
+        {
+            return known.Caller;
+        }
+
+        var (caller, expires) = await ValidateAnewAsync(token, baseUrl, cancellationToken);
+        Remember(token, baseUrl, new Validated(caller, Instant.Min(expires, now + MaxRemembered)), now);
+        return caller;
+    }
+
+    private void Remember(string token, string baseUrl, Validated validated, Instant now)
+    {
+        if (_validated.Count >= MaxTokens)
+        {
+            foreach (var (key, value) in _validated)
+            {
+                if (value.Until <= now)
+                {
+                    _validated.TryRemove(key, out _);
+                }
+            }
+
+            if (_validated.Count >= MaxTokens)
+            {
+                _validated.Clear();
+            }
+        }
+
+        _validated[(token, baseUrl)] = validated;
+    }
+
+    /// <summary>The caller, and until when the token is valid (its <c>exp</c> plus the allowed clock skew).</summary>
+    private async Task<(Caller Caller, Instant Expires)> ValidateAnewAsync(string token, string baseUrl, CancellationToken cancellationToken)
     {
         JsonWebToken unverified;
         try
@@ -69,7 +121,7 @@ internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, Is
         }
 
         var jwt = (JsonWebToken)result.SecurityToken;
-        return new Caller(
+        var caller = new Caller(
             Claim(jwt, "client_id") ?? Claim(jwt, "azp"),
             Claim(jwt, "sub"),
             Claim(jwt, "fhirUser"),
@@ -79,7 +131,10 @@ internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, Is
             AllowedPurposes = Words(jwt, "purpose_of_use"),
             TokenKey = issuer + "|" + (jwt.Id is { Length: > 0 } jti ? jti : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)))),
         };
+        return (caller, Instant.FromDateTimeUtc(DateTime.SpecifyKind(jwt.ValidTo, DateTimeKind.Utc)) + Duration.FromTimeSpan(security.ClockSkew));
     }
+
+    private sealed record Validated(Caller Caller, Instant Until);
 
     /// <summary>A claim holding a list: a JSON array, or one space-separated string.</summary>
     private static IReadOnlyList<string> Words(JsonWebToken jwt, string name)

@@ -1,5 +1,4 @@
 using FhirMh.FhirServer.Interactions;
-using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Stored;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
@@ -18,10 +17,8 @@ namespace FhirMh.FhirServer.Storage;
 internal sealed class ResourceStore(
     FhirDbContext db,
     WriteGate writeGate,
-    VersionRows versions,
-    SearchParameterWrites parameterWrites,
-    IndexRowWriter indexRows,
-    Subscriptions.SubscriptionCatalog subscriptions)
+    PendingVersions pending,
+    SearchParameterWrites parameterWrites)
 {
     /// <summary>
     /// How often a write without If-Match retries after losing a race: each round has one
@@ -42,12 +39,6 @@ internal sealed class ResourceStore(
     /// together, in one batch, before anything reads and at commit.
     /// </summary>
     private bool _hasPendingCreates;
-
-    /// <summary>
-    /// The index rows of versions waiting in the change tracker. They are not tracked: once the
-    /// versions are saved and have their row ids, <see cref="IndexRowWriter"/> inserts them.
-    /// </summary>
-    private readonly List<IndexRow> _pendingIndex = [];
 
     /// <summary>Checks that run when the open store transaction commits (<see cref="BeforeCommit"/>).</summary>
     private readonly List<Func<CancellationToken, Task>> _commitChecks = [];
@@ -77,7 +68,7 @@ internal sealed class ResourceStore(
                 _commitChecks.Clear();
                 _hasEnteredParameters = false;
                 _hasPendingCreates = false;
-                Forget();
+                pending.Forget();
                 if (_hasWrittenSearchParameter)
                 {
                     _hasWrittenSearchParameter = false;
@@ -147,7 +138,7 @@ internal sealed class ResourceStore(
         _hasPendingCreates = false;
         try
         {
-            await SaveAsync(cancellationToken);
+            await pending.SaveAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
@@ -155,7 +146,7 @@ internal sealed class ResourceStore(
         }
         finally
         {
-            Forget();
+            pending.Forget();
         }
     }
 
@@ -184,10 +175,10 @@ internal sealed class ResourceStore(
             // Inside a transaction the create waits in the change tracker, to be saved in one batch
             // with the others (FlushAsync). Its version, id and time are already final.
             await EnterParametersAsync(resource.TypeName, cancellationToken);
-            var pending = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
-            db.Resources.Add(pending);
+            var created = pending.Add(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
+            db.Resources.Add(created);
             _hasPendingCreates = true;
-            return ToStored(pending);
+            return ToStored(created);
         }
 
         await FlushAsync(cancellationToken);
@@ -196,11 +187,11 @@ internal sealed class ResourceStore(
         {
             await using var transaction = _transaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
             await EnterParametersAsync(resource.TypeName, cancellationToken);
-            var row = NewVersion(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
+            var row = pending.Add(resource, versionId: 1, method: "POST", StatusCodes.Status201Created);
             db.Resources.Add(row);
             try
             {
-                await SaveAsync(cancellationToken);
+                await pending.SaveAsync(cancellationToken);
             }
             catch (DbUpdateException e) when (UniqueViolation.Is(e))
             {
@@ -217,7 +208,7 @@ internal sealed class ResourceStore(
         }
         finally
         {
-            Forget();
+            pending.Forget();
             EndWrite(resource.TypeName);
         }
     }
@@ -238,7 +229,7 @@ internal sealed class ResourceStore(
             resource.TypeName,
             resource.Id ?? throw new ArgumentException("An update needs the resource id.", nameof(resource)),
             preconditions,
-            current => NewVersion(
+            current => pending.Add(
                 resource,
                 (current?.VersionId ?? 0) + 1,
                 method,
@@ -256,7 +247,7 @@ internal sealed class ResourceStore(
             type,
             id,
             preconditions,
-            current => current is null || current.IsDeleted ? null : Tombstone(type, id, current.VersionId + 1),
+            current => current is null || current.IsDeleted ? null : pending.Tombstone(type, id, current.VersionId + 1),
             cancellationToken);
         return result.Version;
     }
@@ -311,7 +302,7 @@ internal sealed class ResourceStore(
             }
             finally
             {
-                Forget();
+                pending.Forget();
             }
         }
     }
@@ -333,7 +324,7 @@ internal sealed class ResourceStore(
         }
         finally
         {
-            Forget();
+            pending.Forget();
             EndWrite(type);
         }
     }
@@ -413,13 +404,13 @@ internal sealed class ResourceStore(
                 throw new StorageConflictException($"{type}/{id} changed while it was being written.");
             }
 
-            await DeleteIndexRowsAsync(current.RowId, cancellationToken);
+            await pending.DeleteIndexRowsAsync(current.RowId, cancellationToken);
         }
 
         db.Resources.Add(row);
         try
         {
-            await SaveAsync(cancellationToken);
+            await pending.SaveAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
@@ -434,57 +425,6 @@ internal sealed class ResourceStore(
 
         return new WriteResult(ToStored(row), IsCreated: row.Status == StatusCodes.Status201Created);
     }
-
-    /// <summary>Index rows belong to the current version only; a superseded version's go in the same transaction.</summary>
-    private Task<int> DeleteIndexRowsAsync(long rowId, CancellationToken cancellationToken) =>
-        db.Database.ExecuteSqlRawAsync(DeleteIndexRowsSql, [rowId], cancellationToken);
-
-    private static readonly string DeleteIndexRowsSql =
-        string.Concat(SearchIndexModel.Tables.Select(table => $"DELETE FROM {table} WHERE row_id = {{0}};"));
-
-    /// <summary>
-    /// Saves the tracked versions (and outbox events), then inserts the index rows of those
-    /// versions, which need the row ids the database has just assigned.
-    /// </summary>
-    private async Task SaveAsync(CancellationToken cancellationToken)
-    {
-        await db.SaveChangesAsync(cancellationToken);
-        foreach (var indexRow in _pendingIndex)
-        {
-            indexRow.RowId = indexRow.Row!.RowId;
-        }
-
-        await indexRows.WriteAsync(db, _pendingIndex, cancellationToken);
-        _pendingIndex.Clear();
-    }
-
-    /// <summary>Drops whatever is waiting to be saved: after a save, or when a write gives up.</summary>
-    private void Forget()
-    {
-        db.ChangeTracker.Clear();
-        _pendingIndex.Clear();
-    }
-
-    /// <summary>
-    /// The row of a new version, tracked together with its outbox event when a subscription
-    /// listens to its type, so that one SaveChanges writes both; its index rows wait for
-    /// <see cref="SaveAsync"/>. A delete records no event: with no content left, it matches no
-    /// subscription criteria.
-    /// </summary>
-    private ResourceRow NewVersion(Resource resource, int versionId, string method, int status)
-    {
-        var (row, index) = versions.New(resource, versionId, method, status);
-        _pendingIndex.AddRange(index);
-        if (subscriptions.IsWatched(row.ResourceType))
-        {
-            // The outbox: committed with the version or not at all, so no change escapes the subscriptions.
-            db.Add(new Subscriptions.SubscriptionEventRow { Row = row });
-        }
-
-        return row;
-    }
-
-    private ResourceRow Tombstone(string type, string id, int versionId) => versions.Tombstone(type, id, versionId);
 
     private static StoredVersion ToStored(ResourceRow row) =>
         new(row.RowId, row.ResourceType, row.ResourceId, row.VersionId, row.LastUpdated, row.IsDeleted, row.Method, row.Status, row.Json);

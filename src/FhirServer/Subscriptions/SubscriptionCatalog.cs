@@ -18,11 +18,43 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
     private volatile Snapshot _current = Snapshot.Empty;
 
     /// <summary>True when a change of <paramref name="resourceType"/> may concern a subscription.</summary>
-    public bool IsWatched(string resourceType) => _current.Types.Contains(resourceType);
+    public bool IsWatched(string resourceType) => _current.Listening.ContainsKey(resourceType);
 
     public IReadOnlyList<ParsedSubscription> Subscriptions => _current.Subscriptions;
 
     public ParsedSubscription? Find(string id) => _current.Subscriptions.FirstOrDefault(s => s.Id == id);
+
+    /// <summary>
+    /// The requested and active subscriptions whose criteria <paramref name="version"/> meets,
+    /// leaving aside the patient-organization filter, which needs the database and is checked when
+    /// the event is numbered. Checked as the version is written, where its index values are at hand.
+    /// </summary>
+    public List<string> Matching(ChangedVersion version)
+    {
+        var matched = new List<string>();
+        if (!_current.Listening.TryGetValue(version.ResourceType, out var listening))
+        {
+            return matched;
+        }
+
+        foreach (var (id, matcher) in listening)
+        {
+            try
+            {
+                if (matcher.Matches(version))
+                {
+                    matched.Add(id);
+                }
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
+            {
+                // A criterion that cannot be evaluated on this version must not fail the write.
+                LogUnmatchable(logger, id, version.ResourceType, version.ResourceId, e.Message);
+            }
+        }
+
+        return matched;
+    }
 
     /// <summary>Reads the Subscriptions again when one was written since the last read.</summary>
     public async Task RefreshAsync(FhirDbContext db, SubscriptionReader reader, CancellationToken cancellationToken)
@@ -55,18 +87,25 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
             }
         }
 
-        var types = subscriptions
+        var listening = subscriptions
             .Where(s => s.Status is ParsedSubscription.Requested or ParsedSubscription.Active)
-            .SelectMany(s => s.Matchers.Keys)
-            .ToFrozenSet(StringComparer.Ordinal);
-        _current = new Snapshot(stamp, subscriptions, types);
+            .SelectMany(s => s.Matchers.Select(m => (Type: m.Key, s.Id, Matcher: m.Value)))
+            .GroupBy(m => m.Type, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(m => (m.Id, m.Matcher)).ToArray(), StringComparer.Ordinal);
+        _current = new Snapshot(stamp, subscriptions, listening);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id} cannot be served: {Reason}")]
     private static partial void LogUnusable(ILogger logger, string id, string reason);
 
-    private sealed record Snapshot(long Stamp, IReadOnlyList<ParsedSubscription> Subscriptions, FrozenSet<string> Types)
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: its criteria could not be checked against {Type}/{ResourceId}: {Reason}")]
+    private static partial void LogUnmatchable(ILogger logger, string id, string type, string resourceId, string reason);
+
+    /// <param name="Stamp">The number of Subscription versions when it was read.</param>
+    /// <param name="Subscriptions">Every stored Subscription the server can serve.</param>
+    /// <param name="Listening">Per resource type, the requested and active subscriptions listening to it, with their criteria.</param>
+    private sealed record Snapshot(long Stamp, IReadOnlyList<ParsedSubscription> Subscriptions, FrozenDictionary<string, (string Id, ChangeMatcher Matcher)[]> Listening)
     {
-        public static readonly Snapshot Empty = new(-1, [], FrozenSet<string>.Empty);
+        public static readonly Snapshot Empty = new(-1, [], FrozenDictionary<string, (string, ChangeMatcher)[]>.Empty);
     }
 }

@@ -24,7 +24,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         var events = await db.Set<SubscriptionEventRow>().AsNoTracking()
             .OrderBy(e => e.EventId)
             .Take(BatchSize)
-            .Select(e => new { e.EventId, e.RowId, e.Row!.ResourceType, e.Row.ResourceId, e.Row.LastUpdated, e.Row.Json })
+            .Select(e => new { e.EventId, e.RowId, e.SubscriptionIds, e.Row!.ResourceType, e.Row.ResourceId, e.Row.LastUpdated })
             .ToListAsync(cancellationToken);
         if (events.Count == 0)
         {
@@ -32,34 +32,37 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         }
 
         var now = clock.GetCurrentInstant();
-        var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToList();
+        var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToDictionary(s => s.Id, StringComparer.Ordinal);
         var matches = new List<(string SubscriptionId, long RowId, Instant OccurredAt)>();
 
-        // Only the parameters some live subscription checks are extracted from each version.
-        var needed = live.SelectMany(s => s.Matchers)
-            .GroupBy(m => m.Key, StringComparer.Ordinal)
-            .ToDictionary(
-                g => g.Key,
-                g => parameters.For(g.Key).Values.Where(d => g.Any(m => m.Value.Parameters.Contains(d.Code))).ToList(),
-                StringComparer.Ordinal);
+        // A version is read and indexed again only when something needs it: an event not matched
+        // when it was written, or a subscription with the patient-organization filter.
+        var versions = new Dictionary<long, ChangedVersion?>();
         foreach (var change in events)
         {
             // A subscription hears of the changes made while it is active, from its activation on.
-            var listening = live.Where(s => s.Matchers.ContainsKey(change.ResourceType) && change.LastUpdated >= s.LastUpdated).ToList();
-            if (listening.Count == 0 || change.Json is null)
-            {
-                continue;
-            }
-
-            var resource = serializers.ParseJson(change.Json);
-            var version = new ChangedVersion(change.ResourceType, change.ResourceId, SearchIndexer.Extract(resource, needed[change.ResourceType]), resource.ToPocoNode(ModelInfo.ModelInspector));
+            var listening = (change.SubscriptionIds is { } matchedIds
+                    ? matchedIds.Split(',').Select(id => live.GetValueOrDefault(id)).OfType<ParsedSubscription>()
+                    : live.Values)
+                .Where(s => s.Matchers.ContainsKey(change.ResourceType) && change.LastUpdated >= s.LastUpdated)
+                .ToList();
             foreach (var subscription in listening)
             {
                 var matcher = subscription.Matchers[change.ResourceType];
-                if (matcher.Matches(version) && await IsManagedByAsync(version, matcher.PatientOrganizations, cancellationToken))
+                if (change.SubscriptionIds is null || matcher.PatientOrganizations.Count > 0)
                 {
-                    matches.Add((subscription.Id, change.RowId, change.LastUpdated));
+                    if (!versions.TryGetValue(change.RowId, out var version))
+                    {
+                        version = versions[change.RowId] = await ReadVersionAsync(change.RowId, change.ResourceType, change.ResourceId, live.Values, cancellationToken);
+                    }
+
+                    if (version is null || (change.SubscriptionIds is null && !matcher.Matches(version)) || !await IsManagedByAsync(version, matcher.PatientOrganizations, cancellationToken))
+                    {
+                        continue;
+                    }
                 }
+
+                matches.Add((subscription.Id, change.RowId, change.LastUpdated));
             }
         }
 
@@ -100,6 +103,20 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
         return events.Count == BatchSize;
+    }
+
+    /// <summary>The version as subscriptions see it, with the index values the live subscriptions check; null when it has no content.</summary>
+    private async Task<ChangedVersion?> ReadVersionAsync(long rowId, string resourceType, string resourceId, IEnumerable<ParsedSubscription> live, CancellationToken cancellationToken)
+    {
+        var json = await db.Resources.Where(r => r.RowId == rowId).Select(r => r.Json).FirstOrDefaultAsync(cancellationToken);
+        if (json is null)
+        {
+            return null;
+        }
+
+        var needed = live.SelectMany(s => s.Matchers.TryGetValue(resourceType, out var m) ? m.Parameters : Enumerable.Empty<string>()).ToHashSet(StringComparer.Ordinal);
+        var resource = serializers.ParseJson(json);
+        return new ChangedVersion(resourceType, resourceId, SearchIndexer.Extract(resource, parameters.For(resourceType).Values.Where(d => needed.Contains(d.Code)).ToList()), resource.ToPocoNode(ModelInfo.ModelInspector));
     }
 
     /// <summary>

@@ -13,6 +13,7 @@ internal static class SubscriptionModel
         change.HasKey(e => e.EventId);
         change.Property(e => e.EventId).HasColumnName("event_id").ValueGeneratedOnAdd();
         change.Property(e => e.RowId).HasColumnName("row_id");
+        change.Property(e => e.SubscriptionIds).HasColumnName("subscription_ids");
         change.HasOne(e => e.Row).WithMany().HasForeignKey(e => e.RowId).OnDelete(DeleteBehavior.Cascade);
 
         var state = modelBuilder.Entity<SubscriptionStateRow>();
@@ -61,6 +62,13 @@ internal sealed class SubscriptionEventRow
 
     /// <summary>Set when the event is written together with its version, so EF Core fills <see cref="RowId"/>.</summary>
     public ResourceRow? Row { get; set; }
+
+    /// <summary>
+    /// The subscriptions whose criteria the version met when it was written, comma-separated (a
+    /// FHIR id holds no comma). Null for an event that has not been matched yet: the dispatcher
+    /// then checks it against every subscription.
+    /// </summary>
+    public string? SubscriptionIds { get; set; }
 }
 
 /// <summary>What the server keeps about a Subscription besides the resource: events counted so far, and when it last sent something.</summary>

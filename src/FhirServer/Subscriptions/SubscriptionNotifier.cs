@@ -9,10 +9,10 @@ using NodaTime;
 namespace FhirMh.FhirServer.Subscriptions;
 
 /// <summary>
-/// The dispatcher's sending side: handshakes that activate requested subscriptions, due event
-/// notifications (per subscription strictly in event order, subscriptions side by side so one slow
-/// or failing endpoint holds up only itself), retries with doubling back-off, the move to
-/// <c>error</c> once a notification has used its attempts, and heartbeats.
+/// The dispatcher's sending side, as far as the database goes: handshakes that activate requested
+/// subscriptions, which event notifications are due, what their deliveries did (retries with
+/// doubling back-off, the move to <c>error</c> once a notification has used its attempts), and
+/// heartbeats. The event notifications themselves are sent by <see cref="NotificationSender"/>.
 /// </summary>
 internal sealed partial class SubscriptionNotifier(
     FhirDbContext db,
@@ -25,11 +25,8 @@ internal sealed partial class SubscriptionNotifier(
     IOptions<SubscriptionOptions> options,
     ILogger<SubscriptionNotifier> logger)
 {
-    /// <summary>Notifications of one subscription looked at per round.</summary>
+    /// <summary>Notifications of one subscription handed to one delivery.</summary>
     private const int PerSubscription = 50;
-
-    /// <summary>Endpoints called at once, each with its own subscription's notifications in order.</summary>
-    private const int Parallelism = 16;
 
     /// <summary>
     /// Activates requested subscriptions: a topic-based one after a handshake its endpoint accepts
@@ -55,65 +52,34 @@ internal sealed partial class SubscriptionNotifier(
         }
     }
 
-    /// <summary>Sends what is due; true when there was more pending than one round looks at.</summary>
-    public async Task<bool> DeliverDueAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The due heads of the queues of live subscriptions other than <paramref name="busy"/> (those
+    /// with a delivery under way): at most a few notifications each, so a long queue does not hide
+    /// the others. A queue whose head waits for a retry waits as a whole.
+    /// </summary>
+    public async Task<List<DueQueue>> DueAsync(IReadOnlyCollection<string> busy, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
-        var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToDictionary(s => s.Id);
+        var live = catalog.Subscriptions.Where(s => s.IsLive(now) && !busy.Contains(s.Id)).ToDictionary(s => s.Id);
         if (live.Count == 0)
         {
-            return false;
+            return [];
         }
 
         var ids = live.Keys.ToList();
-        // A few per subscription, so that a long queue does not hide the others' (served side by side).
         var queued = db.Set<SubscriptionNotificationRow>().AsNoTracking().Where(n => n.Status == NotificationStatus.Pending && ids.Contains(n.SubscriptionId));
         var heads = queued.GroupBy(n => n.SubscriptionId).Select(g => new { SubscriptionId = g.Key, First = g.Min(n => n.EventNumber) });
         var pending = await queued
             .Join(heads, n => n.SubscriptionId, h => h.SubscriptionId, (n, h) => new { Notification = n, h.First })
             .Where(x => x.Notification.EventNumber < x.First + PerSubscription)
             .Select(x => x.Notification)
-            .Join(db.Resources, n => n.RowId, r => r.RowId, (n, r) => new Pending(n.Id, n.SubscriptionId, n.EventNumber, n.Attempts, n.NextAttemptAt, n.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json))
+            .Join(db.Resources, n => n.RowId, r => r.RowId, (n, r) => new PendingNotification(n.Id, n.SubscriptionId, n.EventNumber, n.Attempts, n.NextAttemptAt, n.OccurredAt, r.ResourceType, r.ResourceId, r.VersionId, r.Method, r.Status, r.Json))
             .ToListAsync(cancellationToken);
-
-        // The head of each subscription's queue decides: while it waits for a retry, so do the rest.
-        var queues = pending.GroupBy(p => p.SubscriptionId).Select(g => g.OrderBy(p => p.EventNumber).ToList()).Where(q => q[0].NextAttemptAt <= now).ToList();
-        if (queues.Count == 0)
-        {
-            return false;
-        }
-
-        var outcomes = new System.Collections.Concurrent.ConcurrentBag<(Pending Notification, string? Failure)>();
-        // A round ends well within the dispatcher lease, so that no other process takes over while it sends.
-        var deadline = now + NodaTime.Duration.FromTimeSpan(options.Value.LeaseDuration / 4);
-        try
-        {
-            await Parallel.ForEachAsync(queues, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (queue, ct) =>
-            {
-                var subscription = live[queue[0].SubscriptionId];
-                foreach (var notification in queue)
-                {
-                    if (clock.GetCurrentInstant() > deadline)
-                    {
-                        break;
-                    }
-
-                    var failure = await delivery.PostAsync(subscription, Notification(subscription, notification), ct);
-                    outcomes.Add((notification, failure));
-                    if (failure is not null)
-                    {
-                        break;
-                    }
-                }
-            });
-        }
-        finally
-        {
-            // What was sent is recorded even when the round stops half-way, so it is not sent again.
-            await RecordAsync(outcomes.ToList(), clock.GetCurrentInstant(), CancellationToken.None);
-        }
-
-        return queues.Exists(q => q.Count == PerSubscription);
+        return pending.GroupBy(p => p.SubscriptionId)
+            .Select(g => g.OrderBy(p => p.EventNumber).ToList())
+            .Where(q => q[0].NextAttemptAt <= now)
+            .Select(q => new DueQueue(live[q[0].SubscriptionId], q))
+            .ToList();
     }
 
     /// <summary>Heartbeats (backport-heartbeat-period) to live topic-based subscriptions that have been silent that long.</summary>
@@ -146,23 +112,21 @@ internal sealed partial class SubscriptionNotifier(
         await MarkSentAsync(sent, now, cancellationToken);
     }
 
-    private string? Notification(ParsedSubscription subscription, Pending notification)
+    /// <summary>
+    /// Records what deliveries did, in one transaction: sent notifications are marked delivered,
+    /// failed ones wait for their next attempt, and a subscription whose notification used its
+    /// attempts is returned, to be set to <c>error</c> (<see cref="SetErrorAsync"/>) once this has committed.
+    /// </summary>
+    public async Task<List<(string SubscriptionId, string Failure)>> RecordAsync(IReadOnlyList<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
     {
-        if (!subscription.IsTopicBased && subscription.PayloadMimeType is null)
+        var exhausted = new List<(string SubscriptionId, string Failure)>();
+        if (outcomes.Count == 0)
         {
-            // R4 without a payload type: a POST with no body (subscription.html#2.46.7.1).
-            return null;
+            return exhausted;
         }
 
-        NotificationEvent[] changes = [new(notification.EventNumber, notification.OccurredAt, notification.ResourceType, notification.ResourceId, notification.VersionId, notification.Method, notification.Status, notification.Json)];
-        var bundle = NotificationBundles.Build(subscription, subscription.BaseUrl, NotificationType.EventNotification, notification.EventNumber, changes, subscription.Content, clock.GetCurrentInstant());
-        return NotificationBundles.Serialize(serializers, bundle, changes, subscription.Content);
-    }
-
-    private async Task RecordAsync(List<(Pending Notification, string? Failure)> outcomes, Instant now, CancellationToken cancellationToken)
-    {
+        var now = clock.GetCurrentInstant();
         var delivered = outcomes.Where(o => o.Failure is null).Select(o => o.Notification.Id).ToList();
-        var exhausted = new List<(string SubscriptionId, string Failure)>();
         using (await writeGate.EnterAsync(cancellationToken))
         {
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -196,11 +160,12 @@ internal sealed partial class SubscriptionNotifier(
             await transaction.CommitAsync(cancellationToken);
         }
 
-        foreach (var (subscriptionId, failure) in exhausted)
-        {
-            await SetStatusAsync(subscriptionId, ParsedSubscription.Error, $"A notification could not be delivered after {options.Value.MaxAttempts} attempts: {failure}", cancellationToken);
-        }
+        return exhausted;
     }
+
+    /// <summary>Sets a subscription whose notification used all its attempts to <c>error</c>.</summary>
+    public Task SetErrorAsync(string subscriptionId, string failure, CancellationToken cancellationToken) =>
+        SetStatusAsync(subscriptionId, ParsedSubscription.Error, $"A notification could not be delivered after {options.Value.MaxAttempts} attempts: {failure}", cancellationToken);
 
     /// <summary>The wait after <paramref name="attempts"/> failed attempts: doubling from RetryDelay, at most MaxRetryDelay.</summary>
     private TimeSpan Backoff(int attempts)
@@ -255,5 +220,4 @@ internal sealed partial class SubscriptionNotifier(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: event {EventNumber} not delivered (attempt {Attempts}): {Failure}")]
     private static partial void LogFailed(ILogger logger, string id, long eventNumber, int attempts, string failure);
 
-    private sealed record Pending(long Id, string SubscriptionId, long EventNumber, int Attempts, Instant NextAttemptAt, Instant OccurredAt, string ResourceType, string ResourceId, int VersionId, string Method, int Status, string? Json);
 }

@@ -60,6 +60,22 @@ public abstract class AuthenticationTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task GoodToken_SentToAnotherBaseUrlAfterItWasServed_Is401()
+    {
+        // A token that validated is remembered; it must still be checked against the base URL it is sent to (aud).
+        var token = TestTokens.Access(Scope);
+        using var served = await _client.SendAsync(HttpMethod.Get, "/fhir/Patient?_count=1", token);
+        using var elsewhere = new HttpRequestMessage(HttpMethod.Get, "/fhir/Patient?_count=1");
+        elsewhere.Headers.Host = "elsewhere.example";
+        elsewhere.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+
+        using var response = await _client.SendAsync(elsewhere);
+
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task BadToken_InABundleEntry_NeverReachesIt()
     {
         var bundle = """{"resourceType":"Bundle","type":"batch","entry":[{"request":{"method":"GET","url":"Patient"}}]}""";

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace FhirMh.FhirServer.IntegrationTests.Subscriptions;
 
@@ -222,6 +224,38 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
 
         Assert.Equal(2, received.Count);
         Assert.Equal([1L], received[1].EventNumbers);
+        Assert.Equal(task, (string)received[1].Focus[0]["resource"]!["id"]!);
+    }
+
+    [Fact]
+    public async Task ChangeRecordedWithoutItsMatches_IsMatchedByTheDispatcher()
+    {
+        var endpoint = _listener.NewEndpoint();
+        var id = await SubscribeAsync(Topic(ReferralTopic, endpoint, "full-resource", $"Task?owner={_owner}"));
+        await WaitForStatusAsync(id, "active");
+        await _listener.WaitForAsync(endpoint, 1); // the handshake
+
+        await fixture.StopDispatcherAsync();
+        string task;
+        try
+        {
+            task = await CreateTaskAsync(_owner);
+
+            // As an outbox row written before the server matched changes as it wrote them: no subscriptions named.
+            using var scope = fixture.Factory.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<FhirServer.Storage.FhirDbContext>();
+            var unmatched = await db.Set<FhirServer.Subscriptions.SubscriptionEventRow>()
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.SubscriptionIds, (string?)null));
+            Assert.True(unmatched >= 1);
+        }
+        finally
+        {
+            fixture.StartDispatcher();
+        }
+
+        var received = await _listener.WaitForAsync(endpoint, 2, settle: TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, received.Count);
         Assert.Equal(task, (string)received[1].Focus[0]["resource"]!["id"]!);
     }
 

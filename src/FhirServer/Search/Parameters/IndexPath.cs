@@ -20,10 +20,13 @@ internal sealed partial record IndexPath(string Source, CompiledExpression Expre
     /// </summary>
     private readonly string[]? _members = MemberPath(Source);
 
+    /// <summary>The leading type name of a navigating branch (<c>Patient</c> in <c>Patient.name</c>), null when it starts at an element.</summary>
+    private readonly string? _headType = char.IsUpper(Source[0]) ? Source[..Math.Max(0, Source.IndexOf('.', StringComparison.Ordinal))] : null;
+
     /// <summary>The elements the branch selects in <paramref name="resource"/>, whose PocoNode is <paramref name="node"/>.</summary>
     public IEnumerable<Base> Select(Resource resource, PocoNode node, FhirEvaluationContext context)
     {
-        if (_members is null || (char.IsUpper(Source[0]) && !Source.StartsWith(resource.TypeName + ".", StringComparison.Ordinal)))
+        if (_members is null || (_headType is not null && !string.Equals(_headType, resource.TypeName, StringComparison.Ordinal)))
         {
             return Expression.Invoke([node], context).Select(value => value.Poco).OfType<Base>();
         }

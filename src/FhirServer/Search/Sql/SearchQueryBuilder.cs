@@ -114,17 +114,10 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     /// </summary>
     public Task<bool> HasNoConsentAsync(string type, string id, ConsentCriterion consent, CancellationToken cancellationToken)
     {
-        var live = db.Resources.Where(r => r.ResourceType == type && r.ResourceId == id && r.IsCurrent && !r.IsDeleted);
-        var nodes = db.Set<ConsentProvisionRow>();
-        if (type == "Patient")
-        {
-            return live.AnyAsync(r => !nodes.Any(n => n.PatientId == r.ResourceId), cancellationToken);
-        }
-
-        var parameters = consent.CompartmentParameters.ToList();
-        return live.AnyAsync(
-            r => !db.ReferenceIndex.Any(x => x.RowId == r.RowId && x.TargetType == "Patient" && parameters.Contains(x.Param) && nodes.Any(n => n.PatientId == x.TargetId)),
-            cancellationToken);
+        var queries = ConsentQueries.Of(db.Model);
+        return type == "Patient"
+            ? queries.PatientHasNoConsent(db, id, cancellationToken)
+            : queries.ResourceHasNoConsent(db, type, id, [.. consent.CompartmentParameters], cancellationToken);
     }
 
     private Expr AccessPredicate(string? type, AccessCriterion access, string baseUrl)

@@ -1054,6 +1054,10 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("row_id");
 
+                    b.Property<string>("SubscriptionIds")
+                        .HasColumnType("text")
+                        .HasColumnName("subscription_ids");
+
                     b.HasKey("EventId");
 
                     b.HasIndex("RowId");

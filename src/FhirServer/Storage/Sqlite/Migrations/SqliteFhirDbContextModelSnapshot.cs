@@ -1023,6 +1023,10 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("row_id");
 
+                    b.Property<string>("SubscriptionIds")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subscription_ids");
+
                     b.HasKey("EventId");
 
                     b.HasIndex("RowId");

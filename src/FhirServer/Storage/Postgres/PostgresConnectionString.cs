@@ -1,0 +1,32 @@
+using System.Text.RegularExpressions;
+using Npgsql;
+
+namespace FhirMh.FhirServer.Storage.Postgres;
+
+/// <summary>
+/// The operator's connection string with automatic preparation switched on unless it says
+/// otherwise. EF Core sends its queries unprepared, so PostgreSQL plans each one again on every
+/// execution; for the small, frequent queries of reads and access checks (consent, scopes),
+/// planning costs many times the execution. Npgsql prepares a statement on a connection once it
+/// has run <see cref="MinUsages"/> times there and keeps the most used <see cref="MaxStatements"/>.
+/// </summary>
+internal static partial class PostgresConnectionString
+{
+    private const int MaxStatements = 256;
+
+    private const int MinUsages = 2;
+
+    public static string WithAutoPrepare(string connectionString)
+    {
+        if (AutoPrepareKeyword().IsMatch(connectionString))
+        {
+            return connectionString;
+        }
+
+        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxStatements, AutoPrepareMinUsages = MinUsages }.ConnectionString;
+    }
+
+    /// <summary><c>Max Auto Prepare</c> in any of the spellings Npgsql accepts: the operator's choice stands, 0 included.</summary>
+    [GeneratedRegex(@"max\s*auto\s*prepare\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AutoPrepareKeyword();
+}

@@ -1,0 +1,30 @@
+using FhirMh.FhirServer.Storage.Postgres;
+using Npgsql;
+
+namespace FhirMh.FhirServer.Tests;
+
+public sealed class PostgresConnectionStringTests
+{
+    [Fact]
+    public void WithAutoPrepare_ConnectionStringWithoutIt_PreparesStatementsUsedTwice()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithAutoPrepare("Host=db;Database=fhirmh;Username=fhir;Password=secret"));
+
+        Assert.Equal(256, builder.MaxAutoPrepare);
+        Assert.Equal(2, builder.AutoPrepareMinUsages);
+        Assert.Equal("db", builder.Host);
+        Assert.Equal("fhirmh", builder.Database);
+        Assert.Equal("secret", builder.Password);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0", 0)]
+    [InlineData("Host=db;MaxAutoPrepare=10", 10)]
+    [InlineData("Host=db;max auto prepare = 5", 5)]
+    public void WithAutoPrepare_OperatorSetsIt_TheirValueStands(string connectionString, int expected)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithAutoPrepare(connectionString));
+
+        Assert.Equal(expected, builder.MaxAutoPrepare);
+    }
+}
