@@ -27,4 +27,13 @@ public sealed class PostgresConnectionStringTests
 
         Assert.Equal(expected, builder.MaxAutoPrepare);
     }
+
+    [Fact]
+    public void WithAutoPrepare_OperatorSetsOnlyTheMinimumUsages_TheirMinimumStands()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithAutoPrepare("Host=db;Auto Prepare Min Usages=5"));
+
+        Assert.Equal(256, builder.MaxAutoPrepare);
+        Assert.Equal(5, builder.AutoPrepareMinUsages);
+    }
 }

@@ -28,6 +28,9 @@ internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, Is
     /// <summary>Tokens remembered at most: past it, the expired ones go, and all of them if that is not enough.</summary>
     private const int MaxTokens = 10_000;
 
+    /// <summary>Longer tokens are validated every time, so the memory the remembered tokens take stays bounded (at most 80 MB).</summary>
+    private const int MaxRememberedLength = 8192;
+
     private readonly ConcurrentDictionary<(string Token, string BaseUrl), Validated> _validated = new();
 
     /// <summary>Asymmetric algorithms only: an HMAC would let anyone holding a public key forge tokens.</summary>
@@ -49,7 +52,11 @@ internal sealed class AccessTokenValidator(IOptions<SecurityOptions> options, Is
         }
 
         var (caller, expires) = await ValidateAnewAsync(token, baseUrl, cancellationToken);
-        Remember(token, baseUrl, new Validated(caller, Instant.Min(expires, now + MaxRemembered)), now);
+        if (token.Length <= MaxRememberedLength)
+        {
+            Remember(token, baseUrl, new Validated(caller, Instant.Min(expires, now + MaxRemembered)), now);
+        }
+
         return caller;
     }
 

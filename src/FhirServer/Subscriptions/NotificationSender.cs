@@ -9,10 +9,13 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// </summary>
 internal sealed class NotificationSender(SubscriptionDelivery delivery, FhirSerializers serializers, IClock clock)
 {
-    /// <summary>Sends until the queue is empty, an attempt fails or <paramref name="deadline"/> passes.</summary>
-    public async Task<List<DeliveryOutcome>> SendAsync(DueQueue queue, Instant deadline, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends until the queue is empty, an attempt fails or <paramref name="deadline"/> passes,
+    /// adding each attempt to <paramref name="outcomes"/> as it ends, so that what was sent is
+    /// known even if this stops half-way.
+    /// </summary>
+    public async Task SendAsync(DueQueue queue, Instant deadline, List<DeliveryOutcome> outcomes, CancellationToken cancellationToken)
     {
-        var outcomes = new List<DeliveryOutcome>(queue.Notifications.Count);
         foreach (var notification in queue.Notifications)
         {
             if (clock.GetCurrentInstant() > deadline || cancellationToken.IsCancellationRequested)
@@ -30,6 +33,12 @@ internal sealed class NotificationSender(SubscriptionDelivery delivery, FhirSeri
                 // Shutting down: what was sent so far is still recorded, so it is not sent twice.
                 break;
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // A notification that cannot be built counts as a failed attempt: retried, then the
+                // subscription goes to error, rather than the queue being sent again from its head.
+                failure = $"The notification could not be built: {e.Message}";
+            }
 
             outcomes.Add(new DeliveryOutcome(notification, failure));
             if (failure is not null)
@@ -37,8 +46,6 @@ internal sealed class NotificationSender(SubscriptionDelivery delivery, FhirSeri
                 break;
             }
         }
-
-        return outcomes;
     }
 
     private string? Body(ParsedSubscription subscription, PendingNotification notification)

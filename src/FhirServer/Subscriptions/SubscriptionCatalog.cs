@@ -39,21 +39,31 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
 
         foreach (var (id, matcher) in listening)
         {
-            try
+            if (Meets(id, matcher, version))
             {
-                if (matcher.Matches(version))
-                {
-                    matched.Add(id);
-                }
-            }
-            catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException or InvalidCastException)
-            {
-                // A criterion that cannot be evaluated on this version must not fail the write.
-                LogUnmatchable(logger, id, version.ResourceType, version.ResourceId, e.Message);
+                matched.Add(id);
             }
         }
 
         return matched;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="version"/> meets the criteria of subscription <paramref name="id"/>.
+    /// A criterion that cannot be evaluated on it (a FHIRPath error, say) is not met, as a search
+    /// would not find the version, and must fail neither the write nor the dispatcher.
+    /// </summary>
+    public bool Meets(string id, ChangeMatcher matcher, ChangedVersion version)
+    {
+        try
+        {
+            return matcher.Matches(version);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogUnmatchable(logger, id, version.ResourceType, version.ResourceId, e.Message);
+            return false;
+        }
     }
 
     /// <summary>Reads the Subscriptions again when one was written since the last read.</summary>

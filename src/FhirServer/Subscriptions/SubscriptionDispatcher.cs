@@ -171,11 +171,11 @@ internal sealed partial class SubscriptionDispatcher(
         var outcomes = new List<DeliveryOutcome>();
         try
         {
-            outcomes = await sender.SendAsync(queue, deadline, cancellationToken);
+            await sender.SendAsync(queue, deadline, outcomes, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Nothing recorded: the queue is sent again from its head.
+            // The attempts made so far are still recorded; the rest of the queue goes out later.
             LogFailed(logger, e);
         }
         finally
@@ -189,9 +189,9 @@ internal sealed partial class SubscriptionDispatcher(
             {
                 _wake.Release();
             }
-            catch (SemaphoreFullException)
+            catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
             {
-                // Already woken.
+                // Already woken, or the host has stopped.
             }
         }
     }
@@ -278,6 +278,15 @@ internal sealed partial class SubscriptionDispatcher(
         try
         {
             await Task.WhenAll([.. _busy.Values, _housekeeping]);
+        }
+        catch (Exception e)
+        {
+            // Each delivery ended, one way or another; what it sent is in _finished.
+            LogFailed(logger, e);
+        }
+
+        try
+        {
             await using var scope = scopes.CreateAsyncScope();
             await RecordFinishedAsync(scope.ServiceProvider.GetRequiredService<SubscriptionNotifier>(), CancellationToken.None);
         }

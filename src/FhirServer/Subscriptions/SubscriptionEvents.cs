@@ -56,7 +56,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
                         version = versions[change.RowId] = await ReadVersionAsync(change.RowId, change.ResourceType, change.ResourceId, live.Values, cancellationToken);
                     }
 
-                    if (version is null || (change.SubscriptionIds is null && !matcher.Matches(version)) || !await IsManagedByAsync(version, matcher.PatientOrganizations, cancellationToken))
+                    if (version is null || (change.SubscriptionIds is null && !catalog.Meets(subscription.Id, matcher, version)) || !await IsManagedByAsync(version, matcher.PatientOrganizations, cancellationToken))
                     {
                         continue;
                     }

@@ -44,7 +44,7 @@ internal sealed partial class SubscriptionNotifier(
             var failure = subscription.IsTopicBased
                 ? await delivery.PostAsync(active, serializers.ToJson(NotificationBundles.Build(active, subscription.BaseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now)), cancellationToken)
                 : null;
-            await SetStatusAsync(subscription.Id, failure is null ? ParsedSubscription.Active : ParsedSubscription.Error, failure is null ? null : $"The handshake failed: {failure}", cancellationToken);
+            await SetStatusAsync(subscription.Id, failure is null ? ParsedSubscription.Active : ParsedSubscription.Error, failure is null ? null : $"The handshake failed: {failure}", cancellationToken, decidedOn: subscription.LastUpdated);
             if (failure is null)
             {
                 await MarkSentAsync([subscription.Id], now, cancellationToken);
@@ -78,6 +78,7 @@ internal sealed partial class SubscriptionNotifier(
         return pending.GroupBy(p => p.SubscriptionId)
             .Select(g => g.OrderBy(p => p.EventNumber).ToList())
             .Where(q => q[0].NextAttemptAt <= now)
+            .OrderBy(q => q[0].OccurredAt) // the longest waiting first, when there are more than one pass hands out
             .Select(q => new DueQueue(live[q[0].SubscriptionId], q))
             .ToList();
     }
@@ -188,12 +189,18 @@ internal sealed partial class SubscriptionNotifier(
     /// <summary>
     /// The server's own change of a Subscription's status, as a new version of it (so a client sees
     /// it on read and in history), written only over the version it decided on: a client's update
-    /// in between wins.
+    /// in between wins. An activation passes the version it handshook for (<paramref name="decidedOn"/>,
+    /// its lastUpdated): a version written since waits for its own activation delay and handshake.
     /// </summary>
-    private async Task SetStatusAsync(string id, string status, string? error, CancellationToken cancellationToken)
+    private async Task SetStatusAsync(string id, string status, string? error, CancellationToken cancellationToken, Instant? decidedOn = null)
     {
         var current = await store.ReadCurrentAsync("Subscription", id, cancellationToken);
         if (current is not { IsDeleted: false, Json: { } json } || serializers.ParseJson(json) is not Subscription subscription)
+        {
+            return;
+        }
+
+        if (decidedOn is { } decided && (subscription.Meta?.LastUpdated is not { } lastUpdated || Instant.FromDateTimeOffset(lastUpdated) != decided))
         {
             return;
         }

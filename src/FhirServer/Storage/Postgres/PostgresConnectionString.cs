@@ -23,10 +23,19 @@ internal static partial class PostgresConnectionString
             return connectionString;
         }
 
-        return new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxStatements, AutoPrepareMinUsages = MinUsages }.ConnectionString;
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = MaxStatements };
+        if (!MinUsagesKeyword().IsMatch(connectionString))
+        {
+            builder.AutoPrepareMinUsages = MinUsages;
+        }
+
+        return builder.ConnectionString;
     }
 
     /// <summary><c>Max Auto Prepare</c> in any of the spellings Npgsql accepts: the operator's choice stands, 0 included.</summary>
     [GeneratedRegex(@"max\s*auto\s*prepare\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AutoPrepareKeyword();
+
+    [GeneratedRegex(@"auto\s*prepare\s*min\s*usages\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MinUsagesKeyword();
 }
