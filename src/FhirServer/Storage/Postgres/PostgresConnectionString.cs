@@ -16,6 +16,8 @@ internal static partial class PostgresConnectionString
 
     private const int MinUsages = 2;
 
+    private const string CustomPlans = "-c plan_cache_mode=force_custom_plan";
+
     public static string WithAutoPrepare(string connectionString)
     {
         if (AutoPrepareKeyword().IsMatch(connectionString))
@@ -27,6 +29,15 @@ internal static partial class PostgresConnectionString
         if (!MinUsagesKeyword().IsMatch(connectionString))
         {
             builder.AutoPrepareMinUsages = MinUsages;
+        }
+
+        // A prepared statement may be given one generic plan after five executions, chosen
+        // without its parameter values. For searches whose selectivity depends on them (a
+        // code, a date range) that plan can be orders of magnitude slower, so every execution
+        // is planned for its own values; preparing still saves parsing and analysis.
+        if (!(builder.Options ?? string.Empty).Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? CustomPlans : $"{builder.Options} {CustomPlans}";
         }
 
         return builder.ConnectionString;
