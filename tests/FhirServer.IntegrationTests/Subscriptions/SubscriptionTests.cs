@@ -203,24 +203,8 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
     [Fact]
     public async Task ChangeCommittedWhileTheDispatcherIsDown_IsDeliveredOnce_AfterItRestarts()
     {
-        var endpoint = _listener.NewEndpoint();
-        var id = await SubscribeAsync(Topic(ReferralTopic, endpoint, "full-resource", $"Task?owner={_owner}"));
-        await WaitForStatusAsync(id, "active");
-        await _listener.WaitForAsync(endpoint, 1); // the handshake
-
-        await fixture.StopDispatcherAsync();
-        string task;
-        try
-        {
-            task = await CreateTaskAsync(_owner);
-            Assert.Single(await _listener.WaitForAsync(endpoint, 2, TimeSpan.FromSeconds(1)));
-        }
-        finally
-        {
-            fixture.StartDispatcher();
-        }
-
-        var received = await _listener.WaitForAsync(endpoint, 2, settle: TimeSpan.FromSeconds(1));
+        var (task, received) = await WriteWhileTheDispatcherIsDownAsync(async endpoint =>
+            Assert.Single(await _listener.WaitForAsync(endpoint, 2, TimeSpan.FromSeconds(1))));
 
         Assert.Equal(2, received.Count);
         Assert.Equal([1L], received[1].EventNumbers);
@@ -229,6 +213,27 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
 
     [Fact]
     public async Task ChangeRecordedWithoutItsMatches_IsMatchedByTheDispatcher()
+    {
+        var (task, received) = await WriteWhileTheDispatcherIsDownAsync(async _ =>
+        {
+            // As an outbox row written before the server matched changes as it wrote them: no subscriptions named.
+            using var scope = fixture.Factory.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<FhirServer.Storage.FhirDbContext>();
+            var unmatched = await db.Set<FhirServer.Subscriptions.SubscriptionEventRow>()
+                .ExecuteUpdateAsync(s => s.SetProperty(e => e.SubscriptionIds, (string?)null));
+            Assert.True(unmatched >= 1);
+        });
+
+        Assert.Equal(2, received.Count);
+        Assert.Equal(task, (string)received[1].Focus[0]["resource"]!["id"]!);
+    }
+
+    /// <summary>
+    /// Subscribes to this test's referral Tasks (full-resource) and, once the handshake is in,
+    /// creates one with the dispatcher stopped and runs <paramref name="whileDown"/>; then restarts
+    /// it and returns the Task's id and all the subscriber received.
+    /// </summary>
+    private async Task<(string Task, IReadOnlyList<NotificationListener.Received> Received)> WriteWhileTheDispatcherIsDownAsync(Func<string, Task> whileDown)
     {
         var endpoint = _listener.NewEndpoint();
         var id = await SubscribeAsync(Topic(ReferralTopic, endpoint, "full-resource", $"Task?owner={_owner}"));
@@ -240,23 +245,14 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
         try
         {
             task = await CreateTaskAsync(_owner);
-
-            // As an outbox row written before the server matched changes as it wrote them: no subscriptions named.
-            using var scope = fixture.Factory.Services.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<FhirServer.Storage.FhirDbContext>();
-            var unmatched = await db.Set<FhirServer.Subscriptions.SubscriptionEventRow>()
-                .ExecuteUpdateAsync(s => s.SetProperty(e => e.SubscriptionIds, (string?)null));
-            Assert.True(unmatched >= 1);
+            await whileDown(endpoint);
         }
         finally
         {
             fixture.StartDispatcher();
         }
 
-        var received = await _listener.WaitForAsync(endpoint, 2, settle: TimeSpan.FromSeconds(1));
-
-        Assert.Equal(2, received.Count);
-        Assert.Equal(task, (string)received[1].Focus[0]["resource"]!["id"]!);
+        return (task, await _listener.WaitForAsync(endpoint, 2, settle: TimeSpan.FromSeconds(1)));
     }
 
     [Fact]
