@@ -476,7 +476,11 @@ public abstract class ClientRegistryTests(StorageFixture fixture)
             .ToList();
 
     /// <summary>A made-up person with a name nobody else in the test run has.</summary>
-    private sealed record Person(string Key, string Given, string Family, string BirthDate, string Phone, string Postcode)
+    /// <summary>
+    /// A made-up person. Every field but gender is drawn for the person: the tests of one class share
+    /// a database, and two people who shared an address would start near the auto-link threshold.
+    /// </summary>
+    private sealed record Person(string Key, string Given, string Family, string BirthDate, string Phone, string Postcode, string Street, string City)
     {
         private static readonly string[] Givens = ["Amara", "Kofi", "Leila", "Tomas", "Ingrid", "Rashid", "Mei", "Oskar", "Nadia", "Yusuf"];
 
@@ -485,7 +489,8 @@ public abstract class ClientRegistryTests(StorageFixture fixture)
             var random = Random.Shared;
             var key = Guid.NewGuid().ToString("N")[..10];
             var birthDate = $"{random.Next(1940, 2010)}-{random.Next(1, 13):D2}-{random.Next(1, 29):D2}";
-            return new Person(key, Givens[random.Next(Givens.Length)], NewName(), birthDate, $"+61 4{random.Next(10_000_000, 99_999_999)}", random.Next(2000, 7999).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var postcode = random.Next(2000, 7999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return new Person(key, Givens[random.Next(Givens.Length)], NewName(), birthDate, $"+61 4{random.Next(10_000_000, 99_999_999)}", postcode, $"{random.Next(1, 999)} {NewName()} Street", NewName());
         }
 
         private static readonly string[] Syllables = ["ka", "lo", "mi", "ran", "tes", "vu", "zor", "bel", "dun", "fia", "gor", "hil", "jem", "nok", "pru", "quin", "sab", "wex"];
@@ -524,7 +529,7 @@ public abstract class ClientRegistryTests(StorageFixture fixture)
 
             if (withAddress)
             {
-                patient["address"] = new JsonArray(new JsonObject { ["line"] = new JsonArray("12 Harbour Street"), ["city"] = "Newtown", ["postalCode"] = Postcode, ["state"] = "NSW" });
+                patient["address"] = new JsonArray(new JsonObject { ["line"] = new JsonArray(Street), ["city"] = City, ["postalCode"] = Postcode, ["state"] = "NSW" });
             }
 
             return patient;

@@ -111,13 +111,14 @@ public abstract class StoredSearchParameterTests(StorageFixture fixture)
     public async Task Job_StoppedMidway_IsFinishedByAnotherServerFromItsCursor()
     {
         var ids = new List<string>();
-        for (var i = 0; i < 6; i++)
+        // Enough rows, slowly enough, that the job cannot finish while the slow server shuts down.
+        for (var i = 0; i < 12; i++)
         {
             ids.Add(await CreatePatientAsync(_client, $"Resume{_unique}"));
         }
 
         var parameter = await CreateParameterAsync(_client, Code);
-        var slow = new Dictionary<string, string>(Worker) { ["Reindex:BatchSize"] = "1", ["Reindex:BatchDelay"] = "00:00:00.200" };
+        var slow = new Dictionary<string, string>(Worker) { ["Reindex:BatchSize"] = "1", ["Reindex:BatchDelay"] = "00:00:00.300" };
         await using (fixture.StartServer(slow))
         {
             await WaitForAsync(_client, parameter, s => (int?)s["processed"] >= 2);

@@ -184,7 +184,12 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
 
         Assert.Equal(3, received.Count); // Subscriptions:MaxAttempts
         Assert.All(received, r => Assert.Equal($"Task/{task}", RelativeUrl((string)r.Focus[0]["fullUrl"]!)));
-        Assert.True(received[2].At - received[1].At > received[1].At - received[0].At, "The wait doubles between attempts.");
+        // Delays on a busy machine only lengthen the gaps, so the doubling back-off is checked
+        // as its floors: RetryDelay (200 ms) after the first failure, twice that after the second.
+        var first = received[1].At - received[0].At;
+        var second = received[2].At - received[1].At;
+        Assert.True(first >= TimeSpan.FromMilliseconds(190), $"The first retry waits RetryDelay; it came after {first.TotalMilliseconds:0} ms.");
+        Assert.True(second >= TimeSpan.FromMilliseconds(390), $"The second retry waits twice RetryDelay; it came after {second.TotalMilliseconds:0} ms.");
         Assert.Contains("500", (string)subscription["error"]!, StringComparison.Ordinal);
         Assert.NotEqual(task, later);
         Assert.Equal(3, (await _listener.WaitForAsync(endpoint, 4, TimeSpan.FromSeconds(1))).Count); // in error: nothing more
