@@ -15,15 +15,15 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal("db", builder.Host);
         Assert.Equal("fhirmh", builder.Database);
         Assert.Equal("secret", builder.Password);
-        Assert.Equal("-c plan_cache_mode=force_custom_plan", builder.Options);
+        Assert.Null(builder.Options);
     }
 
     [Fact]
-    public void WithAutoPrepare_OperatorOptions_KeepThemAndAddCustomPlans()
+    public void WithAutoPrepare_OperatorOptions_StandAsTheyAre()
     {
         var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithAutoPrepare("Host=db;Options=-c statement_timeout=5000"));
 
-        Assert.Equal("-c statement_timeout=5000 -c plan_cache_mode=force_custom_plan", builder.Options);
+        Assert.Equal("-c statement_timeout=5000", builder.Options);
     }
 
     [Theory]

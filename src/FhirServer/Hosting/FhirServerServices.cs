@@ -238,7 +238,7 @@ internal static class FhirServerServices
             case StorageProvider.Postgres:
                 var postgres = PostgresConnectionString.WithAutoPrepare(storage.ConnectionString ?? throw new InvalidOperationException(
                     "Storage:ConnectionString is required when Storage:Provider is Postgres."));
-                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()));
+                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()).AddInterceptors(CustomPlanInterceptor.Instance));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
                 break;
             default:

@@ -37,7 +37,7 @@ internal sealed class HistoryReader(FhirDbContext db, WriteLock writeLock, ICloc
     public async Task<IReadOnlyList<StoredVersion>> ReadAsync(HistoryQuery query, CancellationToken cancellationToken)
     {
         var horizon = query.Horizon;
-        var rows = db.Resources.Where(r => r.LastUpdated < horizon);
+        var rows = db.Resources.PlannedForItsValues().Where(r => r.LastUpdated < horizon);
         if (query.ResourceType is not null)
         {
             rows = rows.Where(r => r.ResourceType == query.ResourceType);

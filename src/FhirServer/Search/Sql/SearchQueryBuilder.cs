@@ -34,7 +34,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         _baseUrl = baseUrl;
         var restrictions = types.Select(t => access.Restriction(t, Searching)).OfType<SearchCriterion>();
         _tokenSets = await tokenSets.LoadAsync([.. criteria, .. restrictions], cancellationToken);
-        return Matches(types, criteria, baseUrl);
+        return Matches(types, criteria, baseUrl).PlannedForItsValues();
     }
 
     /// <summary>

@@ -9,14 +9,14 @@ namespace FhirMh.FhirServer.Storage.Postgres;
 /// execution; for the small, frequent queries of reads and access checks (consent, scopes),
 /// planning costs many times the execution. Npgsql prepares a statement on a connection once it
 /// has run <see cref="MinUsages"/> times there and keeps the most used <see cref="MaxStatements"/>.
+/// PostgreSQL may then give such a statement a generic plan; statements whose plan depends on
+/// their values are planned for them on every execution instead (<see cref="CustomPlanInterceptor"/>).
 /// </summary>
 internal static partial class PostgresConnectionString
 {
     private const int MaxStatements = 256;
 
     private const int MinUsages = 2;
-
-    private const string CustomPlans = "-c plan_cache_mode=force_custom_plan";
 
     public static string WithAutoPrepare(string connectionString)
     {
@@ -29,15 +29,6 @@ internal static partial class PostgresConnectionString
         if (!MinUsagesKeyword().IsMatch(connectionString))
         {
             builder.AutoPrepareMinUsages = MinUsages;
-        }
-
-        // A prepared statement may be given one generic plan after five executions, chosen
-        // without its parameter values. For searches whose selectivity depends on them (a
-        // code, a date range) that plan can be orders of magnitude slower, so every execution
-        // is planned for its own values; preparing still saves parsing and analysis.
-        if (!(builder.Options ?? string.Empty).Contains("plan_cache_mode", StringComparison.OrdinalIgnoreCase))
-        {
-            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? CustomPlans : $"{builder.Options} {CustomPlans}";
         }
 
         return builder.ConnectionString;

@@ -1,0 +1,17 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace FhirMh.FhirServer.Storage;
+
+/// <summary>
+/// Marks queries whose best plan depends on their values (searches, history windows), so that
+/// PostgreSQL plans each execution of them for its own values while the small fixed queries of
+/// reads and writes keep the generic plans their prepared statements earn
+/// (<see cref="Postgres.CustomPlanInterceptor"/>). On SQLite the tag is only a comment.
+/// </summary>
+internal static class QueryPlans
+{
+    /// <summary>The EF Core query tag, emitted as the comment <c>-- plan: custom</c> before the statement.</summary>
+    public const string CustomPlanTag = "plan: custom";
+
+    public static IQueryable<T> PlannedForItsValues<T>(this IQueryable<T> query) => query.TagWith(CustomPlanTag);
+}

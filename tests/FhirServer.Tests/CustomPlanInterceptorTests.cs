@@ -1,0 +1,35 @@
+using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Storage.Postgres;
+
+namespace FhirMh.FhirServer.Tests;
+
+public sealed class CustomPlanInterceptorTests
+{
+    private const string Setting = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
+
+    [Fact]
+    public void Rewrite_TaggedStatement_SetsCustomPlansFirst()
+    {
+        var text = $"-- {QueryPlans.CustomPlanTag}\n\nSELECT 1";
+
+        Assert.Equal(Setting + text, CustomPlanInterceptor.Rewrite(text));
+    }
+
+    [Fact]
+    public void Rewrite_TagAfterAnotherTag_IsFound()
+    {
+        var text = $"-- another tag\n-- {QueryPlans.CustomPlanTag}\n\nSELECT 1";
+
+        Assert.Equal(Setting + text, CustomPlanInterceptor.Rewrite(text));
+    }
+
+    [Theory]
+    [InlineData("SELECT 1")]
+    [InlineData("-- another tag\n\nSELECT 1")]
+    [InlineData("-- another tag\n\nSELECT '\n-- plan: custom\n'")]
+    [InlineData("-- plan: custom later\n\nSELECT 1")]
+    public void Rewrite_StatementWithoutTheTagInItsHeader_IsUnchanged(string text)
+    {
+        Assert.Same(text, CustomPlanInterceptor.Rewrite(text));
+    }
+}
