@@ -5,14 +5,24 @@ namespace FhirMh.FhirServer.Tests;
 
 public sealed class CustomPlanInterceptorTests
 {
-    private const string Setting = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
+    private const string Setting = "SET plan_cache_mode = force_custom_plan;\n";
+
+    private const string Reset = ";\nRESET plan_cache_mode";
 
     [Fact]
     public void Rewrite_TaggedStatement_SetsCustomPlansFirst()
     {
         var text = $"-- {QueryPlans.CustomPlanTag}\n\nSELECT 1";
 
-        Assert.Equal(Setting + text, CustomPlanInterceptor.Rewrite(text));
+        Assert.Equal(Setting + text + Reset, CustomPlanInterceptor.Rewrite(text));
+    }
+
+    [Fact]
+    public void Rewrite_StatementEndingWithASemicolon_GetsOneSeparator()
+    {
+        var text = $"-- {QueryPlans.CustomPlanTag}\n\nSELECT 1;\n";
+
+        Assert.Equal($"{Setting}-- {QueryPlans.CustomPlanTag}\n\nSELECT 1{Reset}", CustomPlanInterceptor.Rewrite(text));
     }
 
     [Fact]
@@ -20,7 +30,7 @@ public sealed class CustomPlanInterceptorTests
     {
         var text = $"-- another tag\n-- {QueryPlans.CustomPlanTag}\n\nSELECT 1";
 
-        Assert.Equal(Setting + text, CustomPlanInterceptor.Rewrite(text));
+        Assert.Equal(Setting + text + Reset, CustomPlanInterceptor.Rewrite(text));
     }
 
     [Theory]

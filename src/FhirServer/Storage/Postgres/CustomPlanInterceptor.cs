@@ -8,14 +8,18 @@ namespace FhirMh.FhirServer.Storage.Postgres;
 /// execution. Auto-prepared statements otherwise may get one generic plan after five executions,
 /// chosen without their values; for a search whose selectivity depends on them (a code, a date
 /// range) that plan can be many times slower, while for a lookup by key it saves the planning that
-/// costs more than the execution. <c>SET LOCAL</c> lasts until the end of the transaction: the
-/// implicit one of this command alone, or the caller's explicit one.
+/// costs more than the execution. The setting is made just before the statement and reset just
+/// after it, in the same command. <c>SET LOCAL</c> would need a transaction block: in the implicit
+/// transaction of a lone command PostgreSQL applies it but warns on every execution. If the
+/// statement fails, its transaction rolls back and the setting with it.
 /// </summary>
 internal sealed class CustomPlanInterceptor : DbCommandInterceptor
 {
     private const string TagLine = "-- " + QueryPlans.CustomPlanTag;
 
-    private const string Setting = "SET LOCAL plan_cache_mode = force_custom_plan;\n";
+    private const string Setting = "SET plan_cache_mode = force_custom_plan;\n";
+
+    private const string Reset = ";\nRESET plan_cache_mode";
 
     public static CustomPlanInterceptor Instance { get; } = new();
 
@@ -45,9 +49,11 @@ internal sealed class CustomPlanInterceptor : DbCommandInterceptor
         return ValueTask.FromResult(result);
     }
 
-    /// <summary>The command text as sent: the setting first when the statement carries the tag.</summary>
+    /// <summary>The command text as sent: the statement between the setting and its reset when it carries the tag.</summary>
     internal static string Rewrite(string commandText) =>
-        commandText.StartsWith("-- ", StringComparison.Ordinal) && HasTag(commandText) ? Setting + commandText : commandText;
+        commandText.StartsWith("-- ", StringComparison.Ordinal) && HasTag(commandText)
+            ? string.Concat(Setting, commandText.AsSpan().TrimEnd().TrimEnd(';'), Reset)
+            : commandText;
 
     /// <summary>The tag among the comment lines EF Core puts before the statement.</summary>
     private static bool HasTag(string commandText)
