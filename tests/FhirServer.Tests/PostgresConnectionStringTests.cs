@@ -45,4 +45,21 @@ public sealed class PostgresConnectionStringTests
         Assert.Equal(256, builder.MaxAutoPrepare);
         Assert.Equal(5, builder.AutoPrepareMinUsages);
     }
+
+    [Fact]
+    public void WithoutResetOnClose_ConnectionStringWithoutIt_HandsConnectionsOutWithoutReset()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutResetOnClose("Host=db;Database=fhirmh"));
+
+        Assert.True(builder.NoResetOnClose);
+        Assert.Equal("fhirmh", builder.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=db;No Reset On Close=false")]
+    [InlineData("Host=db;NoResetOnClose=false")]
+    public void WithoutResetOnClose_OperatorSetsIt_TheirValueStands(string connectionString)
+    {
+        Assert.False(new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutResetOnClose(connectionString)).NoResetOnClose);
+    }
 }

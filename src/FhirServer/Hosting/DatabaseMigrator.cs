@@ -24,8 +24,16 @@ internal sealed class DatabaseMigrator(IServiceProvider services) : IHostedServi
             try
             {
                 await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
-                await db.Database.MigrateAsync(cancellationToken);
-                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", cancellationToken);
+                try
+                {
+                    await db.Database.MigrateAsync(cancellationToken);
+                }
+                finally
+                {
+                    // Pooled connections are not reset when closed (PostgresConnectionString): a
+                    // session lock left behind would hold every other process's migration.
+                    await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+                }
             }
             finally
             {

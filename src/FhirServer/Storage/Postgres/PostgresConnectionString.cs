@@ -34,10 +34,27 @@ internal static partial class PostgresConnectionString
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// Pooled connections handed out again without resetting their session. EF Core opens and
+    /// closes the connection around each query outside a transaction, and Npgsql's reset (RESET
+    /// ALL, CLOSE ALL, UNLISTEN, advisory unlock, DISCARD SEQUENCES and TEMP) then runs before the
+    /// next query: on a read by id, more server time than the read itself. This server leaves no
+    /// session state behind: settings are made and reset within one command
+    /// (<see cref="CustomPlanInterceptor"/>), locks are transaction-scoped or released in a
+    /// finally block, and there are no temporary tables or LISTENs. The operator's setting stands.
+    /// </summary>
+    public static string WithoutResetOnClose(string connectionString) =>
+        NoResetKeyword().IsMatch(connectionString)
+            ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
+
     /// <summary><c>Max Auto Prepare</c> in any of the spellings Npgsql accepts: the operator's choice stands, 0 included.</summary>
     [GeneratedRegex(@"max\s*auto\s*prepare\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AutoPrepareKeyword();
 
     [GeneratedRegex(@"auto\s*prepare\s*min\s*usages\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MinUsagesKeyword();
+
+    [GeneratedRegex(@"no\s*reset\s*on\s*close\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NoResetKeyword();
 }
