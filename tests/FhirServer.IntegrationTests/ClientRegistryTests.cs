@@ -477,7 +477,7 @@ public abstract class ClientRegistryTests(StorageFixture fixture)
 
     /// <summary>A made-up person with a name nobody else in the test run has.</summary>
     /// <summary>
-    /// A made-up person. Every field but gender is drawn for the person: the tests of one class share
+    /// A made-up person. Every field but gender and state is drawn for the person: the tests of one class share
     /// a database, and two people who shared an address would start near the auto-link threshold.
     /// </summary>
     private sealed record Person(string Key, string Given, string Family, string BirthDate, string Phone, string Postcode, string Street, string City)
