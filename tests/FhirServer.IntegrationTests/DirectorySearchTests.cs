@@ -77,6 +77,42 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         Assert.Equal([one, two, three], seen);
     }
 
+    [Fact]
+    public async Task Near_FewMatchesAmongManyNearerPositions_PagesEveryMatchInOrderBothWays()
+    {
+        // 70 suspended sites fill the radius before and between the three active ones, so the
+        // nearest positions read first hold almost no match and later, larger reads are needed.
+        for (var i = 0; i < 70; i++)
+        {
+            await LocationAsync(0.1 * (i + 1), "suspended");
+        }
+
+        var three = await LocationAsync(3);
+        var six = await LocationAsync(6.05);
+        var nine = await LocationAsync(9);
+
+        var forward = new List<string>();
+        var pages = new List<JsonObject>();
+        string? url = $"Location?near={Latitude}|{Longitude}|10|km&status=active&{Tag}&_count=1";
+        for (; url is not null; url = Link(pages[^1], "next"))
+        {
+            pages.Add(await SearchAsync(url));
+            forward.AddRange(Fhir.Ids(pages[^1], "match"));
+        }
+
+        var backward = new List<string>();
+        for (url = Link(pages[^1], "previous"); url is not null; url = Link(pages[^1], "previous"))
+        {
+            pages.Add(await SearchAsync(url));
+            backward.AddRange(Fhir.Ids(pages[^1], "match"));
+        }
+
+        Assert.Equal([three, six, nine], forward);
+        Assert.Equal([six, three], backward);
+        var distance = pages[1]["entry"]![0]!["search"]!["extension"]![0]!["valueDistance"]!["value"]!;
+        Assert.Equal(6.05, (double)distance, 2);
+    }
+
     [Theory]
     [InlineData("91|2|10|km")]
     [InlineData("48.8|181")]
@@ -234,9 +270,14 @@ public abstract class DirectorySearchTests(StorageFixture fixture)
         }
     }
 
-    private async Task<string> LocationAsync(double kilometresNorth) => await CreateAsync("Location", new JsonObject
+    private static string? Link(JsonObject bundle, string relation) =>
+        bundle["link"]!.AsArray().FirstOrDefault(l => (string?)l!["relation"] == relation)?["url"]?.ToString() is { } url
+            ? url[(url.IndexOf("/fhir/", StringComparison.Ordinal) + 6)..]
+            : null;
+
+    private async Task<string> LocationAsync(double kilometresNorth, string status = "active") => await CreateAsync("Location", new JsonObject
     {
-        ["status"] = "active",
+        ["status"] = status,
         ["name"] = $"Site {kilometresNorth.ToString(CultureInfo.InvariantCulture)} km {_unique}",
         ["position"] = new JsonObject { ["latitude"] = Math.Round(Latitude + (kilometresNorth * DegreesPerKm), 7), ["longitude"] = Longitude },
     });

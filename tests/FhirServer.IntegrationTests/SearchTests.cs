@@ -314,6 +314,29 @@ public abstract class SearchTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Has_SourceUpdatedAwayOrDeleted_NoLongerFindsThePatient()
+    {
+        var updatedAway = await CreateAsync(Patient());
+        var deleted = await CreateAsync(Patient());
+        var kept = await CreateAsync(Patient());
+        var changing = await CreateAsync(Observation(subject: $"Patient/{updatedAway}", code: "44261-6"));
+        var going = await CreateAsync(Observation(subject: $"Patient/{deleted}", code: "44261-6"));
+        await CreateAsync(Observation(subject: $"Patient/{kept}", code: "44261-6"));
+        var search = $"Patient?_tag={_unique}&_has:Observation:subject:code=http://loinc.org|44261-6";
+        Assert.Equal(3, (await IdsAsync(search)).Count);
+
+        var changed = Observation(subject: $"Patient/{updatedAway}", code: "70274-6");
+        changed["id"] = changing;
+        using var put = await _client.PutAsync($"/fhir/Observation/{changing}", Fhir.Json(changed));
+        using var delete = await _client.DeleteAsync($"/fhir/Observation/{going}");
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal([kept], await IdsAsync(search));
+        Assert.Equal([updatedAway], await IdsAsync($"Patient?_tag={_unique}&_has:Observation:subject:code=http://loinc.org|70274-6"));
+    }
+
+    [Fact]
     public async Task Include_WithIterate_AddsReferencedResources()
     {
         var organization = await CreateAsync(new JsonObject { ["resourceType"] = "Organization", ["name"] = "Clinic" });

@@ -53,8 +53,9 @@ internal sealed class SearchInteraction(
 
         var isBefore = page is { IsBefore: true };
         var pageQuery = page is null ? matches : order.From(matches, page);
-        var rows = search.Count == 0
-            ? []
+        var nearest = NearestFirst.For(db, single, search.Sort);
+        var rows = search.Count == 0 ? []
+            : nearest is not null ? await nearest.TakeAsync(matches, page, search.Count + 1, cancellationToken)
             : await order.Apply(pageQuery, isBefore).Take(search.Count + 1).Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!)).ToListAsync(cancellationToken);
         var hasMore = rows.Count > search.Count;
         if (hasMore)
@@ -74,7 +75,7 @@ internal sealed class SearchInteraction(
             bundle.Total = await matches.CountAsync(cancellationToken);
         }
 
-        var distances = await DistancesAsync(search, rows, cancellationToken);
+        var distances = nearest?.Distances() ?? await DistancesAsync(search, rows, cancellationToken);
         var entries = rows.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Match) with { Distance = distances.GetValueOrDefault(row.RowId) }).ToList();
         var included = await access.VisibleAsync(await new SearchIncludes(db, options.Value).ReadAsync(rows, search, cancellationToken), cancellationToken);
         entries.AddRange(included.Select(row => SearchsetEntry.Of(request.BaseUrl, row, Bundle.SearchEntryMode.Include)));
@@ -112,13 +113,13 @@ internal sealed class SearchInteraction(
         {
             if (hasMore || isBefore)
             {
-                var keys = await order.KeysOfAsync(matches, rows[^1].RowId, cancellationToken);
+                var keys = nearest?.KeysOf(rows[^1].RowId) ?? await order.KeysOfAsync(matches, rows[^1].RowId, cancellationToken);
                 bundle.Link.Add(links.Link("next", new SearchPageToken(IsBefore: false, rows[^1].RowId, keys).Encode()));
             }
 
             if (page is not null && (!isBefore || hasMore))
             {
-                var keys = await order.KeysOfAsync(matches, rows[0].RowId, cancellationToken);
+                var keys = nearest?.KeysOf(rows[0].RowId) ?? await order.KeysOfAsync(matches, rows[0].RowId, cancellationToken);
                 bundle.Link.Add(links.Link("previous", new SearchPageToken(IsBefore: true, rows[0].RowId, keys).Encode()));
             }
         }

@@ -102,7 +102,11 @@ internal sealed class SearchParser(SearchParameterRegistry registry, IOptions<Se
         if (sort.Count == 0 && resourceTypes.Count == 1 &&
             criteria.OfType<ValueCriterion>().FirstOrDefault(c => c.Parameter.Special == SpecialSearch.Near) is { } near)
         {
-            sort.Add(new SortKey(near.Parameter, IsDescending: false) { Near = NearValue.Parse(near.Values[0], near.Parameter.Code, options.Value.NearDefaultDistance) });
+            sort.Add(new SortKey(near.Parameter, IsDescending: false)
+            {
+                Near = NearValue.Parse(near.Values[0], near.Parameter.Code, options.Value.NearDefaultDistance),
+                IsEveryMatchWithinRadius = near.Modifier is null && near.Values.Count == 1,
+            });
         }
 
         return new ParsedSearch(resourceTypes, criteria, sort, count, total, includes, revIncludes, page, applied, ignored);

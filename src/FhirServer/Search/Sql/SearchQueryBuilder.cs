@@ -168,7 +168,13 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
 
     private Expr HasPredicate(HasCriterion has, string baseUrl)
     {
-        var sources = Live([has.SourceType]).Where(Predicate(has.SourceType, has.Inner, baseUrl)).Select(s => s.RowId);
+        // Index rows exist only for current, live versions (a new version or a delete removes the
+        // old version's rows in its transaction), so where the caller's scopes leave the source
+        // type open, the source rows come from the index alone: the plan then no longer rests on
+        // the planner's estimate of how many resources are current and live.
+        var sources = access.Restriction(has.SourceType, Searching) is null && has.Inner is ValueCriterion value && IndexedRowIds(has.SourceType, value, baseUrl) is { } indexed
+            ? indexed
+            : Live([has.SourceType]).Where(Predicate(has.SourceType, has.Inner, baseUrl)).Select(s => s.RowId);
         var references = db.ReferenceIndex.OfParameter(has.SourceType, has.Reference.Code).Where(x => sources.Contains(x.RowId));
 
         // Correlated on purpose: PostgreSQL can then walk the candidates in page order and stop
@@ -187,7 +193,6 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     {
         var parameter = criterion.Parameter;
         var key = parameter.Code;
-        var now = clock.GetCurrentInstant();
         if (parameter.Code == "_id")
         {
             return IdPredicate(criterion);
@@ -221,32 +226,55 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
             return isMissing ? PredicateComposer.Not(exists) : exists;
         }
 
-        switch (parameter.Type)
+        if (criterion.Modifier is "not" or "not-in")
         {
-            case SearchParamType.String:
-                return Exists(db.StringIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.StringValue(criterion.Modifier, v)).ToList())));
-            case SearchParamType.Token:
-                var tokens = Exists(db.TokenIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v =>
-                    criterion.Modifier is "in" or "not-in" or "above" or "below" ? ValuePredicates.InSet(_tokenSets[v]) : ValuePredicates.TokenValue(criterion.Modifier, v)).ToList())));
-
-                // :not and :not-in match resources with no matching value, including those without the element (search.html#token).
-                return criterion.Modifier is "not" or "not-in" ? PredicateComposer.Not(tokens) : tokens;
-            case SearchParamType.Date:
-                return Exists(db.DateIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.DateValue(v, key, now)).ToList())));
-            case SearchParamType.Number:
-                return Exists(db.NumberIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.NumberValue(v, key)).ToList())));
-            case SearchParamType.Quantity:
-                return Exists(db.QuantityIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.QuantityValue(v, key)).ToList())));
-            case SearchParamType.Reference:
-                return Exists(db.ReferenceIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.ReferenceTarget(criterion.Modifier, v, baseUrl)).ToList())));
-            case SearchParamType.Uri:
-                return Exists(db.UriIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.UriValue(criterion.Modifier, v)).ToList())));
-            case SearchParamType.Composite:
-                return Exists(db.CompositeIndex.OfParameter(type, key).Where(PredicateComposer.Or(criterion.Values.Select(v => ValuePredicates.CompositeValue(criterion, v, key, now)).ToList())));
-            default:
-                throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key);
+            // :not and :not-in match resources with no matching value, including those without the element (search.html#token).
+            var matching = IndexedRowIds(type, criterion with { Modifier = criterion.Modifier == "not" ? null : "in" }, baseUrl)!;
+            return PredicateComposer.Not<ResourceRow>(r => matching.Contains(r.RowId));
         }
+
+        var rowIds = IndexedRowIds(type, criterion, baseUrl)
+            ?? throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key);
+        return r => rowIds.Contains(r.RowId);
     }
+
+    /// <summary>
+    /// The index rows a value criterion matches, as row ids: for every criterion on an indexed
+    /// value that asks for a matching value (no <c>:missing</c>, <c>:not</c> or <c>:not-in</c>),
+    /// and null for the rest (<c>_id</c>, <c>_lastUpdated</c>, the special parameters).
+    /// </summary>
+    /// <remarks>
+    /// <c>row_id IN (SELECT row_id ...)</c> rather than a correlated EXISTS: SQLite then runs the
+    /// sub-query once instead of once per candidate row, and PostgreSQL plans both as a semi-join.
+    /// </remarks>
+    private IQueryable<long>? IndexedRowIds(string? type, ValueCriterion criterion, string baseUrl)
+    {
+        var parameter = criterion.Parameter;
+        var key = parameter.Code;
+        if (key is "_id" or "_lastUpdated" || parameter.Special != SpecialSearch.None || criterion.Modifier is "missing" or "not" or "not-in")
+        {
+            return null;
+        }
+
+        var now = clock.GetCurrentInstant();
+        var values = criterion.Values;
+        return parameter.Type switch
+        {
+            SearchParamType.String => RowIds(db.StringIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.StringValue(criterion.Modifier, v)).ToList()))),
+            SearchParamType.Token => RowIds(db.TokenIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v =>
+                criterion.Modifier is "in" or "above" or "below" ? ValuePredicates.InSet(_tokenSets[v]) : ValuePredicates.TokenValue(criterion.Modifier, v)).ToList()))),
+            SearchParamType.Date => RowIds(db.DateIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.DateValue(v, key, now)).ToList()))),
+            SearchParamType.Number => RowIds(db.NumberIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.NumberValue(v, key)).ToList()))),
+            SearchParamType.Quantity => RowIds(db.QuantityIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.QuantityValue(v, key)).ToList()))),
+            SearchParamType.Reference => RowIds(db.ReferenceIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.ReferenceTarget(criterion.Modifier, v, baseUrl)).ToList()))),
+            SearchParamType.Uri => RowIds(db.UriIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.UriValue(criterion.Modifier, v)).ToList()))),
+            SearchParamType.Composite => RowIds(db.CompositeIndex.OfParameter(type, key).Where(PredicateComposer.Or(values.Select(v => ValuePredicates.CompositeValue(criterion, v, key, now)).ToList()))),
+            _ => null,
+        };
+    }
+
+    private static IQueryable<long> RowIds<T>(IQueryable<T> rows)
+        where T : IndexRow => rows.Select(x => x.RowId);
 
     private Expr SpecialPredicate(string? type, SearchParameterDefinition parameter, SearchValue value)
     {
