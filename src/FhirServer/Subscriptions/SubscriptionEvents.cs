@@ -21,15 +21,29 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
     /// <summary>Processes one batch of events; true when the batch was full, so more may be waiting.</summary>
     public async Task<bool> ProcessAsync(CancellationToken cancellationToken)
     {
-        var events = await db.Set<SubscriptionEventRow>().AsNoTracking()
+        var queued = await db.Set<SubscriptionEventRow>().AsNoTracking()
             .OrderBy(e => e.EventId)
             .Take(BatchSize)
-            .Select(e => new { e.EventId, e.RowId, e.SubscriptionIds, e.Row!.ResourceType, e.Row.ResourceId, e.Row.LastUpdated })
+            .Select(e => new { e.EventId, e.RowId, e.SubscriptionIds })
             .ToListAsync(cancellationToken);
-        if (events.Count == 0)
+        if (queued.Count == 0)
         {
             return false;
         }
+
+        // The versions are read by their keys in a query of their own: joined to the outbox, whose
+        // rows come and go hundreds of times a second, PostgreSQL at times planned a scan of
+        // every resource (11 ms a pass instead of 0.2 ms).
+        var rowIds = queued.Select(e => e.RowId).ToList();
+        var changed = await db.Resources.AsNoTracking()
+            .Where(r => rowIds.Contains(r.RowId))
+            .Select(r => new { r.RowId, r.ResourceType, r.ResourceId, r.LastUpdated })
+            .ToDictionaryAsync(r => r.RowId, cancellationToken);
+        // A version removed meanwhile took its event with it (the foreign key cascades).
+        var events = queued.Where(e => changed.ContainsKey(e.RowId))
+            .Select(e => (e.EventId, e.RowId, e.SubscriptionIds, Version: changed[e.RowId]))
+            .Select(e => new { e.EventId, e.RowId, e.SubscriptionIds, e.Version.ResourceType, e.Version.ResourceId, e.Version.LastUpdated })
+            .ToList();
 
         var now = clock.GetCurrentInstant();
         var live = catalog.Subscriptions.Where(s => s.IsLive(now)).ToDictionary(s => s.Id, StringComparer.Ordinal);
