@@ -11,7 +11,17 @@ using Hl7.Fhir.Model;
 namespace FhirMh.FhirServer.Subscriptions;
 
 /// <summary>One committed version as subscriptions see it: its index values, extracted from the version itself.</summary>
-internal sealed record ChangedVersion(string ResourceType, string ResourceId, IReadOnlyList<IndexRow> Index, PocoNode Node);
+internal sealed record ChangedVersion(string ResourceType, string ResourceId, IReadOnlyList<IndexRow> Index, PocoNode Node)
+{
+    private ILookup<string, IndexRow>? _byParameter;
+
+    /// <summary>
+    /// The index values of one parameter. Grouped once per version: a write is checked against
+    /// every subscription on its type, and each would otherwise walk all of the version's values.
+    /// </summary>
+    public IEnumerable<IndexRow> ValuesOf(string parameter) =>
+        (_byParameter ??= Index.ToLookup(r => r.Param, StringComparer.Ordinal))[parameter];
+}
 
 /// <summary>
 /// Search criteria on one resource type, checked in memory against the index values of one
@@ -95,7 +105,7 @@ internal sealed class ChangeMatcher
         if (value.Modifier == "missing")
         {
             var isMissing = value.Values[0].Text == "true";
-            return v => v.Index.Any(r => r.Param == key) != isMissing;
+            return v => v.ValuesOf(key).Any() != isMissing;
         }
 
         if (parameter.Type == SearchParamType.Date && value.Values.Any(v => v.Prefix == SearchPrefix.Ap))
@@ -147,5 +157,5 @@ internal sealed class ChangeMatcher
     /// <summary>Some value of the parameter meets one of the alternatives (a comma is OR).</summary>
     private static Func<ChangedVersion, bool> Any<T>(string key, List<Func<T, bool>> alternatives)
         where T : IndexRow =>
-        v => v.Index.OfType<T>().Any(r => r.Param == key && alternatives.Exists(a => a(r)));
+        v => v.ValuesOf(key).OfType<T>().Any(r => alternatives.Exists(a => a(r)));
 }

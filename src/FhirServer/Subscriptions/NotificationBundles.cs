@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Globalization;
-using System.Text.Json.Nodes;
+using System.Text;
+using System.Text.Json;
 using FhirMh.FhirServer.Serialization;
 using Hl7.Fhir.Model;
 
@@ -18,7 +20,11 @@ internal sealed record NotificationEvent(long EventNumber, Instant OccurredAt, s
 /// </summary>
 internal static class NotificationBundles
 {
-    /// <summary>The notification as JSON, each focus resource its stored JSON, untouched.</summary>
+    /// <summary>
+    /// The notification as JSON, each focus resource its stored JSON, untouched: the Bundle is
+    /// serialized without them and copied once, each stored resource written in as raw JSON after
+    /// its entry's <c>fullUrl</c>, so no resource is parsed to be sent.
+    /// </summary>
     public static string Serialize(FhirSerializers serializers, Bundle bundle, IReadOnlyList<NotificationEvent> events, PayloadContent content)
     {
         var json = serializers.ToJson(bundle);
@@ -27,17 +33,59 @@ internal static class NotificationBundles
             return json;
         }
 
-        var node = JsonNode.Parse(json)!;
-        var entries = node["entry"]!.AsArray();
-        for (var i = 0; i < events.Count; i++)
+        using var document = JsonDocument.Parse(json);
+        var buffer = new ArrayBufferWriter<byte>(json.Length + events.Sum(e => e.Json?.Length ?? 0) + 64);
+        using (var writer = new Utf8JsonWriter(buffer))
         {
-            if (events[i].Json is { } stored)
+            writer.WriteStartObject();
+            foreach (var property in document.RootElement.EnumerateObject())
             {
-                entries[i + 1]!["resource"] = serializers.ParseStoredNode(stored);
+                if (!property.NameEquals("entry"))
+                {
+                    property.WriteTo(writer);
+                    continue;
+                }
+
+                writer.WriteStartArray("entry");
+                var index = 0;
+                foreach (var entry in property.Value.EnumerateArray())
+                {
+                    // Entry 0 is the SubscriptionStatus; entry i + 1 is about events[i].
+                    var stored = index > 0 && index <= events.Count ? events[index - 1].Json : null;
+                    WriteEntry(writer, entry, stored);
+                    index++;
+                }
+
+                writer.WriteEndArray();
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteEntry(Utf8JsonWriter writer, JsonElement entry, string? stored)
+    {
+        if (stored is null)
+        {
+            entry.WriteTo(writer);
+            return;
+        }
+
+        writer.WriteStartObject();
+        foreach (var property in entry.EnumerateObject())
+        {
+            property.WriteTo(writer);
+            if (property.NameEquals("fullUrl"))
+            {
+                // Stored JSON is what the server itself serialized when the version was written.
+                writer.WritePropertyName("resource");
+                writer.WriteRawValue(stored, skipInputValidation: true);
             }
         }
 
-        return node.ToJsonString();
+        writer.WriteEndObject();
     }
 
     /// <summary>The notification with its focus resources parsed into it, for <c>$events</c>.</summary>
