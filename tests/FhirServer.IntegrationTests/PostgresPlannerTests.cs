@@ -1,4 +1,5 @@
 using FhirMh.FhirServer.Storage;
+using FhirMh.FhirServer.Storage.Postgres;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -8,7 +9,8 @@ namespace FhirMh.FhirServer.IntegrationTests;
 /// <summary>
 /// What the PostgreSQL planner is given: statements tagged to be planned for their values run
 /// with plan_cache_mode = force_custom_plan, the setting does not outlive them, and the search
-/// key columns carry multivariate statistics (ANALYZE fills them).
+/// key columns carry multivariate statistics (ANALYZE fills them), which the server refreshes
+/// once a table has changed enough.
 /// </summary>
 public sealed class PostgresPlannerTests(PostgresFixture fixture) : IClassFixture<PostgresFixture>
 {
@@ -72,6 +74,41 @@ public sealed class PostgresPlannerTests(PostgresFixture fixture) : IClassFixtur
         var token = Assert.Single(statistics);
         Assert.All(["resource_type", "param", "system", "code"], column => Assert.Contains(column, token.Split(':')[1].Split(',')));
     }
+
+    [Fact]
+    public async Task TableGrownByATenth_IsAnalyzedWithinSeconds_ThenLeftAlone()
+    {
+        using var scope = fixture.Factory.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
+        var rows = await db.Database.SqlQueryRaw<double>("SELECT GREATEST(reltuples, 0)::float8 AS \"Value\" FROM pg_class WHERE oid = 'resources'::regclass").SingleAsync();
+        var added = (long)Math.Max(StatisticsKeeper.MinimumChanges, StatisticsKeeper.ChangedShare * rows) + 500;
+        var before = await LastAnalyzeAsync(db);
+        try
+        {
+            // Superseded versions of a type no search asks for: nothing else sees them.
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO resources (resource_type, resource_id, version_id, is_current, is_deleted, method, status, last_updated, json) " +
+                "SELECT 'StatisticsKeeperTest', 'k' || n, 1, false, false, 'POST', 201, now(), '{{}}' FROM generate_series(1, {0}) AS n",
+                added);
+
+            // The fixture's server looks every 2 s; autovacuum would wait for its minute.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (await LastAnalyzeAsync(db) == before && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+
+            Assert.NotEqual(before, await LastAnalyzeAsync(db));
+            Assert.DoesNotContain("resources", await StatisticsKeeper.AnalyzeChangedAsync(db, CancellationToken.None));
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM resources WHERE resource_type = 'StatisticsKeeperTest'");
+        }
+    }
+
+    private static Task<DateTime?> LastAnalyzeAsync(FhirDbContext db) =>
+        db.Database.SqlQueryRaw<DateTime?>("SELECT last_analyze AS \"Value\" FROM pg_stat_user_tables WHERE relname = 'resources'").SingleAsync();
 
     private static IQueryable<string> Setting(FhirDbContext db) =>
         db.Database.SqlQueryRaw<string>("SELECT current_setting('plan_cache_mode') AS \"Value\"");

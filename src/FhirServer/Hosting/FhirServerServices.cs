@@ -53,6 +53,7 @@ internal static class FhirServerServices
         services.AddSingleton(CanonicalBase.From(configuration));
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 
+        services.Configure<StorageOptions>(configuration.GetSection(StorageOptions.SectionName));
         AddStorage(services, configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions());
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.AddSingleton(sp => new FhirSerializers(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxJsonDepth));
@@ -240,6 +241,7 @@ internal static class FhirServerServices
                     "Storage:ConnectionString is required when Storage:Provider is Postgres.")));
                 services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()).AddInterceptors(CustomPlanInterceptor.Instance));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
+                services.AddHostedService<StatisticsKeeper>();
                 break;
             default:
                 throw new InvalidOperationException($"Storage:Provider '{storage.Provider}' is not Sqlite or Postgres.");

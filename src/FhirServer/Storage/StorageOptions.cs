@@ -12,4 +12,10 @@ internal sealed class StorageOptions
     /// required for PostgreSQL.
     /// </summary>
     public string? ConnectionString { get; set; }
+
+    /// <summary>
+    /// PostgreSQL only: how often the server looks for resource and index tables that changed
+    /// enough to be analyzed again (Postgres.StatisticsKeeper); zero or less turns it off.
+    /// </summary>
+    public TimeSpan StatisticsInterval { get; set; } = TimeSpan.FromSeconds(2);
 }
