@@ -76,7 +76,7 @@ public sealed class PostgresPlannerTests(PostgresFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task TableGrownByATenth_IsAnalyzedWithinSeconds_ThenLeftAlone()
+    public async Task TableThatDoubled_IsAnalyzedWithinSeconds_ThenLeftAlone()
     {
         using var scope = fixture.Factory.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
