@@ -116,7 +116,7 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         db.ChangeTracker.Clear();
-        return events.Count == BatchSize;
+        return queued.Count == BatchSize;
     }
 
     /// <summary>The version as subscriptions see it, with the index values the live subscriptions check; null when it has no content.</summary>

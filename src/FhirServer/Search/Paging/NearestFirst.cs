@@ -23,6 +23,12 @@ internal sealed class NearestFirst
     private const int FirstBatchFloor = 32;
     private const int Growth = 4;
 
+    /// <summary>
+    /// The largest batch: its row ids go to the database as parameters, and SQLite takes at most
+    /// 32,766 of them in one statement.
+    /// </summary>
+    private const int BatchCeiling = 8_192;
+
     private readonly FhirDbContext _db;
     private readonly IQueryable<NearCandidate> _candidates;
     private readonly Dictionary<long, double> _chords = [];
@@ -60,7 +66,7 @@ internal sealed class NearestFirst
         var isBefore = page is { IsBefore: true };
         (double Chord, long RowId)? boundary = page is null ? null : (ParseChord(page), page.RowId);
         var found = new List<long>(take);
-        var batch = Math.Max(take * 2, FirstBatchFloor);
+        var batch = Math.Min(Math.Max(take * 2, FirstBatchFloor), BatchCeiling);
         while (found.Count < take)
         {
             var candidates = await Beyond(boundary, isBefore).Take(batch).ToListAsync(cancellationToken);
@@ -83,10 +89,12 @@ internal sealed class NearestFirst
             }
 
             boundary = (candidates[^1].Chord, candidates[^1].RowId);
-            batch *= Growth;
+            batch = Math.Min(batch * Growth, BatchCeiling);
         }
 
-        var rows = await _db.Resources.Where(r => found.Contains(r.RowId))
+        // Still current and live: a version superseded while the batches were read is left out
+        // rather than shown as it was.
+        var rows = await _db.Resources.Where(r => found.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted)
             .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
             .ToDictionaryAsync(r => r.RowId, cancellationToken);
         return [.. found.Where(rows.ContainsKey).Select(id => rows[id])];
