@@ -1,3 +1,4 @@
+using FhirMh.FhirServer.Search.Parsing;
 using Hl7.Fhir.Model;
 
 namespace FhirMh.FhirServer.Search;
@@ -9,6 +10,31 @@ namespace FhirMh.FhirServer.Search;
 /// </summary>
 internal sealed record ReferenceValue(string? TargetType, string? TargetId, string? Version, string? Url)
 {
+    /// <summary>
+    /// What a reference search value other than <c>:identifier</c> asks for (search.html#reference),
+    /// read once for the SQL predicate and for the in-memory subscription check alike: with a type
+    /// modifier, that type and id; a bare id, that id in any type; else the reference, relative to
+    /// <paramref name="baseUrl"/> when it is under it. Null when the value can match nothing.
+    /// </summary>
+    public static ReferenceValue? Sought(string? modifier, SearchValue value, string baseUrl)
+    {
+        var text = SearchEscaping.Unescape(value.Text);
+        if (modifier is not null)
+        {
+            // subject:Patient=123, or subject:Patient=Patient/123
+            return new(modifier, text.StartsWith(modifier + "/", StringComparison.Ordinal) ? text[(modifier.Length + 1)..] : text, null, null);
+        }
+
+        if (text.StartsWith(baseUrl + "/", StringComparison.Ordinal))
+        {
+            text = text[(baseUrl.Length + 1)..];
+        }
+
+        return text.Contains('/', StringComparison.Ordinal) || text.Contains(':', StringComparison.Ordinal)
+            ? Parse(text)
+            : new(null, text, null, null);
+    }
+
     public static ReferenceValue? Parse(string text)
     {
         if (text.Length == 0 || text[0] == '#')

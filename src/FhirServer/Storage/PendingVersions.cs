@@ -18,6 +18,9 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
 
     private readonly List<IndexRow> _index = [];
 
+    /// <summary>True when a Subscription version waits to be saved: the catalog stamp changes with it.</summary>
+    private bool _changesSubscriptions;
+
     /// <summary>
     /// The row of a new version, tracked together with its outbox event when it meets the criteria
     /// of a subscription, so that one SaveChanges writes both; its index rows wait for
@@ -28,6 +31,7 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
     {
         var (row, index) = versions.New(resource, versionId, method, status);
         _index.AddRange(index);
+        _changesSubscriptions |= row.ResourceType == SubscriptionCatalog.ResourceType;
         if (subscriptions.IsWatched(row.ResourceType))
         {
             // Matched here, on the index values just extracted, so the dispatcher need not parse
@@ -43,11 +47,16 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
         return row;
     }
 
-    public ResourceRow Tombstone(string type, string id, int versionId) => versions.Tombstone(type, id, versionId);
+    public ResourceRow Tombstone(string type, string id, int versionId)
+    {
+        _changesSubscriptions |= type == SubscriptionCatalog.ResourceType;
+        return versions.Tombstone(type, id, versionId);
+    }
 
     /// <summary>
     /// Saves the tracked versions (and outbox events), then inserts the index rows of those
-    /// versions, which need the row ids the database has just assigned.
+    /// versions, which need the row ids the database has just assigned, and changes the
+    /// Subscription catalog's stamp when one of them is a Subscription.
     /// </summary>
     public async Task SaveAsync(CancellationToken cancellationToken)
     {
@@ -59,6 +68,11 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
 
         await indexRows.WriteAsync(db, _index, cancellationToken);
         _index.Clear();
+        if (_changesSubscriptions)
+        {
+            await SubscriptionCatalog.ChangeStampAsync(db, cancellationToken);
+            _changesSubscriptions = false;
+        }
     }
 
     /// <summary>Drops whatever is waiting to be saved: after a save, or when a write gives up.</summary>
@@ -66,6 +80,7 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
     {
         db.ChangeTracker.Clear();
         _index.Clear();
+        _changesSubscriptions = false;
     }
 
     /// <summary>Index rows belong to the current version only; a superseded version's go in the same transaction.</summary>

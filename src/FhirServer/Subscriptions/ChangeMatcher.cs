@@ -35,12 +35,20 @@ internal sealed class ChangeMatcher
 {
     private readonly List<Func<ChangedVersion, bool>> _tests;
 
-    private ChangeMatcher(List<Func<ChangedVersion, bool>> tests, IReadOnlyList<string> patientOrganizations, IReadOnlySet<string> parameters)
+    private ChangeMatcher(List<Func<ChangedVersion, bool>> tests, IReadOnlyList<string> patientOrganizations, IReadOnlySet<string> parameters, ReferenceGuard? guard)
     {
         _tests = tests;
         PatientOrganizations = patientOrganizations;
         Parameters = parameters;
+        Guard = guard;
     }
+
+    /// <summary>
+    /// A reference every matching version has, when the criteria require one: the catalog files
+    /// the subscription under those targets, and a write is checked only against the subscriptions
+    /// filed under what it references (and those without a guard), not against every one.
+    /// </summary>
+    public ReferenceGuard? Guard { get; }
 
     /// <summary>The search parameters whose index values the check reads: only those need extracting from a version.</summary>
     public IReadOnlySet<string> Parameters { get; }
@@ -74,7 +82,7 @@ internal sealed class ChangeMatcher
             tests.Add(v => fhirPath.IsBoolean(true, v.Node, new FhirEvaluationContext()));
         }
 
-        return new(tests, patientOrganizations, parameters);
+        return new(tests, patientOrganizations, parameters, criteria.OfType<ValueCriterion>().Select(c => ReferenceGuard.Of(c, baseUrl)).FirstOrDefault(g => g is not null));
     }
 
     private static Func<ChangedVersion, bool> Test(SearchCriterion criterion, string baseUrl)
@@ -158,4 +166,24 @@ internal sealed class ChangeMatcher
     private static Func<ChangedVersion, bool> Any<T>(string key, List<Func<T, bool>> alternatives)
         where T : IndexRow =>
         v => v.ValuesOf(key).OfType<T>().Any(r => alternatives.Exists(a => a(r)));
+}
+
+/// <summary>
+/// Criteria that only a version referencing one of <see cref="TargetIds"/> through
+/// <see cref="Parameter"/> can meet: a reference criterion without modifier or with a type, each
+/// of whose values names a resource by id (search.html#reference). The id alone is the key: the
+/// criterion itself still checks the type and version.
+/// </summary>
+internal sealed record ReferenceGuard(string Parameter, IReadOnlySet<string> TargetIds)
+{
+    public static ReferenceGuard? Of(ValueCriterion criterion, string baseUrl)
+    {
+        if (criterion.Parameter.Type != SearchParamType.Reference || (criterion.Modifier is { } modifier && !ModelInfo.IsKnownResource(modifier)))
+        {
+            return null;
+        }
+
+        var ids = criterion.Values.Select(v => ReferenceValue.Sought(criterion.Modifier, v, baseUrl)?.TargetId).ToList();
+        return ids.TrueForAll(id => id is not null) ? new(criterion.Parameter.Code, ids.OfType<string>().ToHashSet(StringComparer.Ordinal)) : null;
+    }
 }

@@ -15,7 +15,15 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// </summary>
 internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, ILogger<SubscriptionCatalog> logger)
 {
+    public const string ResourceType = "Subscription";
+
     private volatile Snapshot _current = Snapshot.Empty;
+
+    /// <summary>Gives the catalog a new stamp, in the transaction of a write of a Subscription version (<see cref="SubscriptionCatalogState"/>).</summary>
+    public static Task ChangeStampAsync(FhirDbContext db, CancellationToken cancellationToken) =>
+        db.Set<SubscriptionCatalogState>()
+            .Where(s => s.Id == SubscriptionCatalogState.SingletonId)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stamp, Random.Shared.NextInt64()), cancellationToken);
 
     /// <summary>True when a change of <paramref name="resourceType"/> may concern a subscription.</summary>
     public bool IsWatched(string resourceType) => _current.Listening.ContainsKey(resourceType);
@@ -37,7 +45,7 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
             return matched;
         }
 
-        foreach (var (id, matcher) in listening)
+        foreach (var (id, matcher) in listening.Candidates(version))
         {
             if (Meets(id, matcher, version))
             {
@@ -69,16 +77,19 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
     /// <summary>Reads the Subscriptions again when one was written since the last read.</summary>
     public async Task RefreshAsync(FhirDbContext db, SubscriptionReader reader, CancellationToken cancellationToken)
     {
-        // The number of Subscription versions: versions are never removed, so every commit changes
-        // it, whatever order commits come in (a highest row id could miss one committed late).
-        var stamp = await db.Resources.LongCountAsync(r => r.ResourceType == "Subscription", cancellationToken);
+        // The stamp is read before the Subscriptions: one written in between leaves a catalog newer
+        // than its stamp, which the next refresh reads again; never an older catalog under a newer stamp.
+        var stamp = await db.Set<SubscriptionCatalogState>()
+            .Where(s => s.Id == SubscriptionCatalogState.SingletonId)
+            .Select(s => s.Stamp)
+            .SingleAsync(cancellationToken);
         if (stamp == _current.Stamp)
         {
             return;
         }
 
         var rows = await db.Resources.AsNoTracking()
-            .Where(r => r.ResourceType == "Subscription" && r.IsCurrent && !r.IsDeleted)
+            .Where(r => r.ResourceType == ResourceType && r.IsCurrent && !r.IsDeleted)
             .Select(r => new { r.ResourceId, r.Json })
             .ToListAsync(cancellationToken);
         var baseUrls = await db.Set<SubscriptionStateRow>().AsNoTracking().ToDictionaryAsync(s => s.SubscriptionId, s => s.BaseUrl, cancellationToken);
@@ -101,7 +112,7 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
             .Where(s => s.Status is ParsedSubscription.Requested or ParsedSubscription.Active)
             .SelectMany(s => s.Matchers.Select(m => (Type: m.Key, s.Id, Matcher: m.Value)))
             .GroupBy(m => m.Type, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.Select(m => (m.Id, m.Matcher)).ToArray(), StringComparer.Ordinal);
+            .ToFrozenDictionary(g => g.Key, g => new TypeListeners(g.Select(m => (m.Id, m.Matcher))), StringComparer.Ordinal);
         _current = new Snapshot(stamp, subscriptions, listening);
     }
 
@@ -111,11 +122,11 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id}: its criteria could not be checked against {Type}/{ResourceId}: {Reason}")]
     private static partial void LogUnmatchable(ILogger logger, string id, string type, string resourceId, string reason);
 
-    /// <param name="Stamp">The number of Subscription versions when it was read.</param>
+    /// <param name="Stamp">The <see cref="SubscriptionCatalogState"/> stamp read before the Subscriptions.</param>
     /// <param name="Subscriptions">Every stored Subscription the server can serve.</param>
     /// <param name="Listening">Per resource type, the requested and active subscriptions listening to it, with their criteria.</param>
-    private sealed record Snapshot(long Stamp, IReadOnlyList<ParsedSubscription> Subscriptions, FrozenDictionary<string, (string Id, ChangeMatcher Matcher)[]> Listening)
+    private sealed record Snapshot(long Stamp, IReadOnlyList<ParsedSubscription> Subscriptions, FrozenDictionary<string, TypeListeners> Listening)
     {
-        public static readonly Snapshot Empty = new(-1, [], FrozenDictionary<string, (string, ChangeMatcher)[]>.Empty);
+        public static readonly Snapshot Empty = new(-1, [], FrozenDictionary<string, TypeListeners>.Empty);
     }
 }

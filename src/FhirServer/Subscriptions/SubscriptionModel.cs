@@ -39,6 +39,13 @@ internal static class SubscriptionModel
         notification.HasIndex(n => new { n.SubscriptionId, n.EventNumber }).IsUnique().HasDatabaseName("ux_subscription_notifications_event");
         notification.HasIndex(n => new { n.Status, n.NextAttemptAt }).HasDatabaseName("ix_subscription_notifications_due");
 
+        var catalog = modelBuilder.Entity<SubscriptionCatalogState>();
+        catalog.ToTable("subscription_catalog");
+        catalog.HasKey(c => c.Id);
+        catalog.Property(c => c.Id).HasColumnName("id").ValueGeneratedNever();
+        catalog.Property(c => c.Stamp).HasColumnName("stamp");
+        catalog.HasData(new SubscriptionCatalogState { Id = SubscriptionCatalogState.SingletonId, Stamp = 0 });
+
         var lease = modelBuilder.Entity<SubscriptionLeaseRow>();
         lease.ToTable("subscription_lease");
         lease.HasKey(l => l.Name);
@@ -115,6 +122,22 @@ internal enum NotificationStatus
     Pending,
     Delivered,
     Failed,
+}
+
+/// <summary>
+/// The single row that says which set of Subscriptions is current: every write of a Subscription
+/// version gives it a new random <see cref="Stamp"/> in the same transaction, and a process whose
+/// <see cref="SubscriptionCatalog"/> carries another stamp reads the Subscriptions again. Random
+/// rather than counted, so that a rolled-back write cannot leave a catalog holding a stamp that a
+/// later write reuses.
+/// </summary>
+internal sealed class SubscriptionCatalogState
+{
+    public const int SingletonId = 1;
+
+    public int Id { get; set; }
+
+    public long Stamp { get; set; }
 }
 
 /// <summary>The lease that makes one server process at a time the dispatcher, so a notification is not sent twice.</summary>

@@ -53,6 +53,27 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task DeletedSubscription_HearsOfNoLaterChange_WhileAnotherStillDoes()
+    {
+        var gone = _listener.NewEndpoint();
+        var kept = _listener.NewEndpoint();
+        var goneId = await SubscribeAsync(Topic(ReferralTopic, gone, "id-only", $"Task?owner={_owner}"));
+        var keptId = await SubscribeAsync(Topic(ReferralTopic, kept, "id-only", $"Task?owner={_owner}"));
+        await WaitForStatusAsync(goneId, "active");
+        await WaitForStatusAsync(keptId, "active");
+
+        using (var deleted = await _client.DeleteAsync($"/fhir/Subscription/{goneId}"))
+        {
+            Assert.True(deleted.IsSuccessStatusCode);
+        }
+
+        await CreateTaskAsync(_owner);
+
+        Assert.Equal(NotificationTypes("handshake", "event-notification"), (await _listener.WaitForAsync(kept, 2)).Select(r => r.Type).ToList());
+        Assert.Equal(NotificationTypes("handshake"), _listener.At(gone).Select(r => r.Type).ToList());
+    }
+
+    [Fact]
     public async Task CriteriaSubscription_WithPayload_CarriesTheResourceAsWritten()
     {
         var endpoint = _listener.NewEndpoint();

@@ -192,43 +192,21 @@ internal static class ValuePredicates
 
     internal static Expression<Func<ReferenceIndexRow, bool>> ReferenceTarget(string? modifier, SearchValue value, string baseUrl)
     {
-        var text = SearchEscaping.Unescape(value.Text);
         if (modifier == "identifier")
         {
             var (system, code, _) = SearchValueCheck.Token(value.Text);
             return system is null ? x => x.IdentifierValue == code : x => x.IdentifierSystem == system && x.IdentifierValue == code;
         }
 
-        if (modifier is not null)
+        return ReferenceValue.Sought(modifier, value, baseUrl) switch
         {
-            // subject:Patient=123
-            var targetType = modifier;
-            var id = text.StartsWith(targetType + "/", StringComparison.Ordinal) ? text[(targetType.Length + 1)..] : text;
-            return x => x.TargetType == targetType && x.TargetId == id;
-        }
-
-        if (text.StartsWith(baseUrl + "/", StringComparison.Ordinal))
-        {
-            text = text[(baseUrl.Length + 1)..];
-        }
-
-        if (!text.Contains('/', StringComparison.Ordinal) && !text.Contains(':', StringComparison.Ordinal))
-        {
-            // A bare id matches a reference to a resource of any type with that id (search.html#reference).
-            return x => x.TargetId == text;
-        }
-
-        switch (ReferenceValue.Parse(text))
-        {
-            case { TargetType: { } type, TargetId: { } targetId, Version: var version }:
-                return version is null
-                    ? x => x.TargetType == type && x.TargetId == targetId
-                    : x => x.TargetType == type && x.TargetId == targetId && x.TargetVersion == version;
-            case { Url: { } url, Version: var canonicalVersion }:
-                return canonicalVersion is null ? x => x.Url == url : x => x.Url == url && x.TargetVersion == canonicalVersion;
-            default:
-                return x => false;
-        }
+            { TargetId: { } id, TargetType: null } => x => x.TargetId == id,
+            { TargetId: { } id, TargetType: { } type, Version: null } => x => x.TargetType == type && x.TargetId == id,
+            { TargetId: { } id, TargetType: { } type, Version: { } version } => x => x.TargetType == type && x.TargetId == id && x.TargetVersion == version,
+            { Url: { } url, Version: null } => x => x.Url == url,
+            { Url: { } url, Version: { } version } => x => x.Url == url && x.TargetVersion == version,
+            _ => x => false,
+        };
     }
 
     private static readonly Dictionary<string, string> FirstToken = new()

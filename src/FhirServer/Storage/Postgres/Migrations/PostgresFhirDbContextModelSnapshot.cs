@@ -1041,6 +1041,28 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.ToTable("resources", (string)null);
                 });
 
+            modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionCatalogState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Stamp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("stamp");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("subscription_catalog", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Stamp = 0L
+                        });
+                });
+
             modelBuilder.Entity("FhirMh.FhirServer.Subscriptions.SubscriptionEventRow", b =>
                 {
                     b.Property<long>("EventId")
