@@ -18,7 +18,7 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
 
     private readonly List<IndexRow> _index = [];
 
-    /// <summary>True when a Subscription version waits to be saved: the catalog stamp changes with it.</summary>
+    /// <summary>True when a Subscription version waits to be saved: the catalog stamp changes with it (<see cref="SaveAsync"/>).</summary>
     private bool _changesSubscriptions;
 
     /// <summary>
@@ -55,10 +55,10 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
 
     /// <summary>
     /// Saves the tracked versions (and outbox events), then inserts the index rows of those
-    /// versions, which need the row ids the database has just assigned, and changes the
-    /// Subscription catalog's stamp when one of them is a Subscription.
+    /// versions, which need the row ids the database has just assigned.
     /// </summary>
-    public async Task SaveAsync(CancellationToken cancellationToken)
+    /// <returns>True when one of the versions saved is a Subscription: the catalog stamp must change before the commit.</returns>
+    public async Task<bool> SaveAsync(CancellationToken cancellationToken)
     {
         await db.SaveChangesAsync(cancellationToken);
         foreach (var indexRow in _index)
@@ -68,11 +68,9 @@ internal sealed class PendingVersions(FhirDbContext db, VersionRows versions, In
 
         await indexRows.WriteAsync(db, _index, cancellationToken);
         _index.Clear();
-        if (_changesSubscriptions)
-        {
-            await SubscriptionCatalog.ChangeStampAsync(db, cancellationToken);
-            _changesSubscriptions = false;
-        }
+        var changedSubscriptions = _changesSubscriptions;
+        _changesSubscriptions = false;
+        return changedSubscriptions;
     }
 
     /// <summary>Drops whatever is waiting to be saved: after a save, or when a write gives up.</summary>

@@ -1,5 +1,6 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Search.Stored;
+using FhirMh.FhirServer.Subscriptions;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -40,6 +41,9 @@ internal sealed class ResourceStore(
     /// </summary>
     private bool _hasPendingCreates;
 
+    /// <summary>True when the open store transaction wrote a Subscription: the catalog stamp changes at its commit.</summary>
+    private bool _hasWrittenSubscription;
+
     /// <summary>Checks that run when the open store transaction commits (<see cref="BeforeCommit"/>).</summary>
     private readonly List<Func<CancellationToken, Task>> _commitChecks = [];
 
@@ -68,6 +72,7 @@ internal sealed class ResourceStore(
                 _commitChecks.Clear();
                 _hasEnteredParameters = false;
                 _hasPendingCreates = false;
+                _hasWrittenSubscription = false;
                 pending.Forget();
                 if (_hasWrittenSearchParameter)
                 {
@@ -108,6 +113,31 @@ internal sealed class ResourceStore(
         }
 
         await FlushAsync(cancellationToken);
+        if (_hasWrittenSubscription)
+        {
+            await SubscriptionCatalog.ChangeStampAsync(db, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Saves what <see cref="PendingVersions"/> holds. A Subscription among it changes the catalog
+    /// stamp: at once for a write of its own, and as the last statement of a store transaction,
+    /// so the stamp row is locked only while the transaction commits. Two transaction Bundles
+    /// writing a Subscription and another resource in opposite orders would otherwise deadlock.
+    /// </summary>
+    private async Task SavePendingAsync(CancellationToken cancellationToken)
+    {
+        if (await pending.SaveAsync(cancellationToken))
+        {
+            if (_transaction is null)
+            {
+                await SubscriptionCatalog.ChangeStampAsync(db, cancellationToken);
+            }
+            else
+            {
+                _hasWrittenSubscription = true;
+            }
+        }
     }
 
     public async Task<StoredVersion?> ReadCurrentAsync(string type, string id, CancellationToken cancellationToken)
@@ -138,7 +168,7 @@ internal sealed class ResourceStore(
         _hasPendingCreates = false;
         try
         {
-            await pending.SaveAsync(cancellationToken);
+            await SavePendingAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {
@@ -191,7 +221,7 @@ internal sealed class ResourceStore(
             db.Resources.Add(row);
             try
             {
-                await pending.SaveAsync(cancellationToken);
+                await SavePendingAsync(cancellationToken);
             }
             catch (DbUpdateException e) when (UniqueViolation.Is(e))
             {
@@ -410,7 +440,7 @@ internal sealed class ResourceStore(
         db.Resources.Add(row);
         try
         {
-            await pending.SaveAsync(cancellationToken);
+            await SavePendingAsync(cancellationToken);
         }
         catch (DbUpdateException e) when (UniqueViolation.Is(e))
         {

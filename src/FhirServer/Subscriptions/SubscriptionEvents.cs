@@ -14,7 +14,7 @@ namespace FhirMh.FhirServer.Subscriptions;
 /// event. The notifications, the counters and the removal of the events commit together, so an
 /// event is numbered once even if the process stops half-way.
 /// </summary>
-internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, SubscriptionCatalog catalog, FhirSerializers serializers, SearchParameterRegistry parameters, IClock clock)
+internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, SubscriptionCatalog catalog, SubscriptionReader reader, FhirSerializers serializers, SearchParameterRegistry parameters, IClock clock)
 {
     private const int BatchSize = 500;
 
@@ -31,6 +31,10 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
             return false;
         }
 
+        // Read again after the events: a Subscription deleted or set off before a change committed
+        // is then known to be, and hears nothing of it.
+        await catalog.RefreshAsync(db, reader, cancellationToken);
+
         // The versions are read by their keys in a query of their own: joined to the outbox, whose
         // rows come and go hundreds of times a second, PostgreSQL at times planned a scan of
         // every resource (11 ms a pass instead of 0.2 ms).
@@ -41,8 +45,11 @@ internal sealed class SubscriptionEvents(FhirDbContext db, WriteGate writeGate, 
             .ToDictionaryAsync(r => r.RowId, cancellationToken);
         // A version removed meanwhile took its event with it (the foreign key cascades).
         var events = queued.Where(e => changed.ContainsKey(e.RowId))
-            .Select(e => (e.EventId, e.RowId, e.SubscriptionIds, Version: changed[e.RowId]))
-            .Select(e => new { e.EventId, e.RowId, e.SubscriptionIds, e.Version.ResourceType, e.Version.ResourceId, e.Version.LastUpdated })
+            .Select(e =>
+            {
+                var version = changed[e.RowId];
+                return new { e.EventId, e.RowId, e.SubscriptionIds, version.ResourceType, version.ResourceId, version.LastUpdated };
+            })
             .ToList();
 
         var now = clock.GetCurrentInstant();

@@ -74,6 +74,30 @@ public abstract class SubscriptionTests<TFixture>(TFixture fixture)
     }
 
     [Fact]
+    public async Task SubscriptionWrittenInATransactionBundle_IsServed()
+    {
+        var endpoint = _listener.NewEndpoint();
+        var bundle = new JsonObject
+        {
+            ["resourceType"] = "Bundle",
+            ["type"] = "transaction",
+            ["entry"] = new JsonArray(new JsonObject
+            {
+                ["resource"] = Topic(ReferralTopic, endpoint, "id-only", $"Task?owner={_owner}"),
+                ["request"] = new JsonObject { ["method"] = "POST", ["url"] = "Subscription" },
+            }),
+        };
+        using var response = await _client.PostAsync("/fhir", Fhir.Json(bundle));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var id = (await response.BodyAsync())["entry"]!.AsArray()[0]!.AsObject().LocationId();
+        await WaitForStatusAsync(id, "active");
+
+        await CreateTaskAsync(_owner);
+
+        Assert.Equal(NotificationTypes("handshake", "event-notification"), (await _listener.WaitForAsync(endpoint, 2)).Select(r => r.Type).ToList());
+    }
+
+    [Fact]
     public async Task CriteriaSubscription_WithPayload_CarriesTheResourceAsWritten()
     {
         var endpoint = _listener.NewEndpoint();

@@ -12,6 +12,8 @@ public sealed class TypeListenersTests
 
     private static readonly SearchParameterDefinition Owner = new("Task", "owner", SearchParamType.Reference, null, ["Organization"], []);
 
+    private static readonly SearchParameterDefinition Requester = new("Task", "requester", SearchParamType.Reference, null, ["Organization", "Practitioner"], []);
+
     private static readonly SearchParameterDefinition Status = new("Task", "status", SearchParamType.Token, null, [], []);
 
     [Fact]
@@ -49,32 +51,71 @@ public sealed class TypeListenersTests
     [Fact]
     public void Matches_AmongCandidates_AreThoseOfCheckingEverySubscription()
     {
-        var subscriptions = Enumerable.Range(1, 20)
-            .Select(i => ($"s{i}", i % 5 == 0 ? StatusIs(i % 2 == 0 ? "requested" : "accepted") : OwnerIs($"Organization/org-{i % 7}", i % 3 == 0 ? "Organization" : null)))
-            .ToList();
-        var listeners = new TypeListeners(subscriptions);
-
-        for (var org = 0; org < 8; org++)
+        string[] owners =
+        [
+            "Organization/org-1", "org-1", BaseUrl + "/Organization/org-2", "Organization/org-3/_history/2",
+            "Organization/org-1,org-4", "https://elsewhere.example.net/fhir/Organization/org-1", "Practitioner/org-2",
+        ];
+        var subscriptions = new List<(string Id, ChangeMatcher Matcher)>();
+        foreach (var owner in owners)
         {
-            foreach (var type in new[] { "Organization", "Practitioner" })
+            subscriptions.Add(($"owner={owner}", OwnerIs(owner)));
+            subscriptions.Add(($"owner:Organization={owner}", OwnerIs(owner, "Organization")));
+            subscriptions.Add(($"owner={owner}&requester=org-2", Compile(Criterion(Owner, owner), Criterion(Requester, "org-2"))));
+        }
+
+        subscriptions.Add(("status=requested", StatusIs("requested")));
+        subscriptions.Add(("requester:identifier", Compile(new ValueCriterion(Requester, "identifier", [new SearchValue(SearchPrefix.Eq, "https://ids.example.org|7")]))));
+        var listeners = new TypeListeners(subscriptions);
+        (string Param, string? TargetType, string Value)[] references =
+        [
+            ("owner", "Organization", "org-1"), ("owner", "Organization", "org-2"), ("owner", "Organization", "org-3"),
+            ("owner", "Practitioner", "org-2"), ("owner", "Organization", "org-4"), ("requester", "Organization", "org-2"),
+            ("owner", null, "https://elsewhere.example.net/fhir/Organization/org-1"),
+        ];
+
+        var checkedVersions = 0;
+        var filtered = 0;
+        foreach (var first in references)
+        {
+            foreach (var second in references)
             {
-                var version = Version(("owner", type, $"org-{org}"), ("status", null, "requested"));
-                var everyMatch = subscriptions.Where(s => s.Item2.Matches(version)).Select(s => s.Item1).Order();
-                var candidateMatches = listeners.Candidates(version).Where(c => c.Matcher.Matches(version)).Select(c => c.Id).Order();
-                Assert.Equal(everyMatch, candidateMatches);
+                foreach (var version in new[] { (string?)null, "2" })
+                {
+                    var changed = VersionAt([first, second, ("status", null, "requested")], version);
+                    var everyMatch = subscriptions.Where(s => s.Matcher.Matches(changed)).Select(s => s.Id).Order().ToList();
+                    var candidates = listeners.Candidates(changed).ToList();
+                    Assert.Equal(everyMatch, candidates.Where(c => c.Matcher.Matches(changed)).Select(c => c.Id).Order().ToList());
+                    checkedVersions++;
+                    filtered += subscriptions.Count - candidates.Count;
+                }
             }
         }
+
+        // Filing must also leave subscriptions out, or this would hold trivially.
+        Assert.True(filtered > checkedVersions, $"{filtered} subscriptions left out over {checkedVersions} versions");
     }
 
-    private static ChangeMatcher OwnerIs(string values, string? modifier = null) =>
-        ChangeMatcher.Compile([new ValueCriterion(Owner, modifier, values.Split(',').Select(v => new SearchValue(SearchPrefix.Eq, v)).ToList())], null, BaseUrl, []);
+    private static ChangeMatcher OwnerIs(string values, string? modifier = null) => Compile(Criterion(Owner, values, modifier));
 
-    private static ChangeMatcher StatusIs(string code) =>
-        ChangeMatcher.Compile([new ValueCriterion(Status, null, [new SearchValue(SearchPrefix.Eq, code)])], null, BaseUrl, []);
+    private static ChangeMatcher StatusIs(string code) => Compile(Criterion(Status, code));
 
-    /// <summary>A Task version with the given index values: references, or a status token when the type is null.</summary>
-    private static ChangedVersion Version(params (string Param, string? TargetType, string Value)[] values) =>
-        new("Task", "t1", values.Select(IndexRow (v) => v.TargetType is null
-            ? new TokenIndexRow { ResourceType = "Task", Param = v.Param, System = "http://hl7.org/fhir/task-status", Code = v.Value }
-            : new ReferenceIndexRow { ResourceType = "Task", Param = v.Param, TargetType = v.TargetType, TargetId = v.Value }).ToList(), new Hl7.Fhir.Model.Task().ToPocoNode(ModelInfo.ModelInspector));
+    private static ValueCriterion Criterion(SearchParameterDefinition parameter, string values, string? modifier = null) =>
+        new(parameter, modifier, values.Split(',').Select(v => new SearchValue(SearchPrefix.Eq, v)).ToList());
+
+    private static ChangeMatcher Compile(params ValueCriterion[] criteria) => ChangeMatcher.Compile(criteria, null, BaseUrl, []);
+
+    /// <summary>
+    /// A Task version with the given index values: a status token on <c>status</c>; a reference
+    /// with its type, at <paramref name="targetVersion"/>; or, with no type, a URL kept as such.
+    /// </summary>
+    private static ChangedVersion VersionAt((string Param, string? TargetType, string Value)[] values, string? targetVersion) =>
+        new("Task", "t1", values.Select(IndexRow (v) => v switch
+        {
+            { Param: "status" } => new TokenIndexRow { ResourceType = "Task", Param = v.Param, System = "http://hl7.org/fhir/task-status", Code = v.Value },
+            { TargetType: null } => new ReferenceIndexRow { ResourceType = "Task", Param = v.Param, Url = v.Value },
+            _ => new ReferenceIndexRow { ResourceType = "Task", Param = v.Param, TargetType = v.TargetType, TargetId = v.Value, TargetVersion = targetVersion },
+        }).ToList(), new Hl7.Fhir.Model.Task().ToPocoNode(ModelInfo.ModelInspector));
+
+    private static ChangedVersion Version(params (string Param, string? TargetType, string Value)[] values) => VersionAt(values, null);
 }

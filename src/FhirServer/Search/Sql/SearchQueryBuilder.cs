@@ -230,12 +230,11 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         {
             // :not and :not-in match resources with no matching value, including those without the element (search.html#token).
             var matching = IndexedRowIds(type, criterion with { Modifier = criterion.Modifier == "not" ? null : "in" }, baseUrl)!;
-            return PredicateComposer.Not<ResourceRow>(r => matching.Contains(r.RowId));
+            return PredicateComposer.Not(In(matching));
         }
 
-        var rowIds = IndexedRowIds(type, criterion, baseUrl)
-            ?? throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key);
-        return r => rowIds.Contains(r.RowId);
+        return In(IndexedRowIds(type, criterion, baseUrl)
+            ?? throw FhirException.BadRequest($"The {parameter.Type} parameter '{key}' is not supported.", key));
     }
 
     /// <summary>
@@ -243,10 +242,6 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     /// value that asks for a matching value (no <c>:missing</c>, <c>:not</c> or <c>:not-in</c>),
     /// and null for the rest (<c>_id</c>, <c>_lastUpdated</c>, the special parameters).
     /// </summary>
-    /// <remarks>
-    /// <c>row_id IN (SELECT row_id ...)</c> rather than a correlated EXISTS: SQLite then runs the
-    /// sub-query once instead of once per candidate row, and PostgreSQL plans both as a semi-join.
-    /// </remarks>
     private IQueryable<long>? IndexedRowIds(string? type, ValueCriterion criterion, string baseUrl)
     {
         var parameter = criterion.Parameter;
@@ -302,16 +297,14 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         }
     }
 
+    private static Expr Exists<T>(IQueryable<T> rows)
+        where T : IndexRow => In(RowIds(rows));
+
     /// <summary>
     /// <c>row_id IN (SELECT row_id ...)</c> rather than a correlated EXISTS: SQLite then runs the
     /// sub-query once instead of once per candidate row, and PostgreSQL plans both as a semi-join.
     /// </summary>
-    private static Expr Exists<T>(IQueryable<T> rows)
-        where T : IndexRow
-    {
-        var rowIds = rows.Select(x => x.RowId);
-        return r => rowIds.Contains(r.RowId);
-    }
+    private static Expr In(IQueryable<long> rowIds) => r => rowIds.Contains(r.RowId);
 
     private static Expr IdPredicate(ValueCriterion criterion)
     {
