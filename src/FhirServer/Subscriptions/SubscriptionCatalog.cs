@@ -21,9 +21,7 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
 
     /// <summary>Gives the catalog a new stamp, in the transaction of a write of a Subscription version (<see cref="SubscriptionCatalogState"/>).</summary>
     public static Task ChangeStampAsync(FhirDbContext db, CancellationToken cancellationToken) =>
-        db.Set<SubscriptionCatalogState>()
-            .Where(s => s.Id == SubscriptionCatalogState.SingletonId)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.Stamp, Random.Shared.NextInt64()), cancellationToken);
+        State(db).ExecuteUpdateAsync(s => s.SetProperty(x => x.Stamp, Random.Shared.NextInt64()), cancellationToken);
 
     /// <summary>True when a change of <paramref name="resourceType"/> may concern a subscription.</summary>
     public bool IsWatched(string resourceType) => _current.Listening.ContainsKey(resourceType);
@@ -79,10 +77,7 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
     {
         // The stamp is read before the Subscriptions: one written in between leaves a catalog newer
         // than its stamp, which the next refresh reads again; never an older catalog under a newer stamp.
-        var stamp = await db.Set<SubscriptionCatalogState>()
-            .Where(s => s.Id == SubscriptionCatalogState.SingletonId)
-            .Select(s => s.Stamp)
-            .SingleAsync(cancellationToken);
+        var stamp = await State(db).Select(s => s.Stamp).SingleAsync(cancellationToken);
         if (stamp == _current.Stamp)
         {
             return;
@@ -115,6 +110,9 @@ internal sealed partial class SubscriptionCatalog(FhirSerializers serializers, I
             .ToFrozenDictionary(g => g.Key, g => new TypeListeners(g.Select(m => (m.Id, m.Matcher))), StringComparer.Ordinal);
         _current = new Snapshot(stamp, subscriptions, listening);
     }
+
+    private static IQueryable<SubscriptionCatalogState> State(FhirDbContext db) =>
+        db.Set<SubscriptionCatalogState>().Where(s => s.Id == SubscriptionCatalogState.SingletonId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Subscription/{Id} cannot be served: {Reason}")]
     private static partial void LogUnusable(ILogger logger, string id, string reason);
