@@ -56,7 +56,7 @@ internal sealed class SearchInteraction(
         var nearest = NearestFirst.For(db, single, search.Sort);
         var rows = search.Count == 0 ? []
             : nearest is not null ? await nearest.TakeAsync(matches, page, search.Count + 1, cancellationToken)
-            : await order.Apply(pageQuery, isBefore).Take(search.Count + 1).Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!)).ToListAsync(cancellationToken);
+            : await PageAsync(order, pageQuery, isBefore, search.Count + 1, cancellationToken);
         var hasMore = rows.Count > search.Count;
         if (hasMore)
         {
@@ -125,6 +125,20 @@ internal sealed class SearchInteraction(
         }
 
         return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, entries) };
+    }
+
+    /// <summary>
+    /// The page's rows, in two steps of one statement: the row ids of the page are found over the
+    /// narrow index columns alone, and only then are the page's rows read with their stored JSON.
+    /// Read in one step, PostgreSQL carried every candidate's JSON through its joins and sort.
+    /// </summary>
+    private async Task<List<MatchedRow>> PageAsync(SortOrder order, IQueryable<ResourceRow> candidates, bool isBefore, int size, CancellationToken cancellationToken)
+    {
+        var page = order.Apply(candidates, isBefore).Take(size).Select(r => r.RowId);
+        return await order.Apply(db.Resources.Where(r => page.Contains(r.RowId)), isBefore)
+            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
+            .PlannedForItsValues()
+            .ToListAsync(cancellationToken);
     }
 
     /// <summary>For a search in distance order (<c>near</c>): each match's distance from the point, in kilometres, to the metre.</summary>

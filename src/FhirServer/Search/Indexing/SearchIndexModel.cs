@@ -16,18 +16,23 @@ internal static class SearchIndexModel
     public static readonly IReadOnlyList<string> Tables =
         ["ix_string", "ix_token", "ix_date", "ix_number", "ix_quantity", "ix_reference", "ix_uri", "ix_composite", "ix_position", "ix_schedule"];
 
+    /// <remarks>
+    /// The value indexes of strings, tokens and references end with the row id: a criterion then
+    /// reads its matching rows from the index alone, already in row id order (the default order of
+    /// search results), so criteria merge side by side and a page stops reading once it is full.
+    /// </remarks>
     public static void Configure(ModelBuilder modelBuilder)
     {
         var strings = Table<StringIndexRow>(modelBuilder, "ix_string");
         strings.Property(r => r.Value).HasColumnName("value");
         strings.Property(r => r.Exact).HasColumnName("exact");
-        strings.HasIndex(r => new { r.ResourceType, r.Param, r.Value }).HasDatabaseName("ix_string_value");
+        strings.HasIndex(r => new { r.ResourceType, r.Param, r.Value, r.RowId }).HasDatabaseName("ix_string_value");
 
         var tokens = Table<TokenIndexRow>(modelBuilder, "ix_token");
         tokens.Property(r => r.System).HasColumnName("system");
         tokens.Property(r => r.Code).HasColumnName("code");
         tokens.Property(r => r.Text).HasColumnName("text");
-        tokens.HasIndex(r => new { r.ResourceType, r.Param, r.Code, r.System }).HasDatabaseName("ix_token_code");
+        tokens.HasIndex(r => new { r.ResourceType, r.Param, r.Code, r.System, r.RowId }).HasDatabaseName("ix_token_code");
 
         var dates = Table<DateIndexRow>(modelBuilder, "ix_date");
         dates.Property(r => r.Start).HasColumnName("start");
@@ -57,7 +62,7 @@ internal static class SearchIndexModel
 
         // Forward (Observation?subject=Patient/1) and reverse (_has, _revinclude) lookups both
         // know the referring type and parameter, and the target id.
-        references.HasIndex(r => new { r.ResourceType, r.Param, r.TargetId, r.TargetType }).HasDatabaseName("ix_reference_target");
+        references.HasIndex(r => new { r.ResourceType, r.Param, r.TargetId, r.TargetType, r.RowId }).HasDatabaseName("ix_reference_target");
         references.HasIndex(r => new { r.ResourceType, r.Param, r.Url }).HasDatabaseName("ix_reference_url");
 
         // Everything that refers to one resource, whatever the type and parameter: compartments and $everything.

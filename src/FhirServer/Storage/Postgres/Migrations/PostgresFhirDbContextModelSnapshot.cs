@@ -505,7 +505,7 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.HasIndex("ResourceType", "Param", "Url")
                         .HasDatabaseName("ix_reference_url");
 
-                    b.HasIndex("ResourceType", "Param", "TargetId", "TargetType")
+                    b.HasIndex("ResourceType", "Param", "TargetId", "TargetType", "RowId")
                         .HasDatabaseName("ix_reference_target");
 
                     b.ToTable("ix_reference", (string)null);
@@ -599,7 +599,7 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 
                     b.HasKey("RowId", "Param", "Ordinal");
 
-                    b.HasIndex("ResourceType", "Param", "Value")
+                    b.HasIndex("ResourceType", "Param", "Value", "RowId")
                         .HasDatabaseName("ix_string_value");
 
                     b.ToTable("ix_string", (string)null);
@@ -643,7 +643,7 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 
                     b.HasKey("RowId", "Param", "Ordinal");
 
-                    b.HasIndex("ResourceType", "Param", "Code", "System")
+                    b.HasIndex("ResourceType", "Param", "Code", "System", "RowId")
                         .HasDatabaseName("ix_token_code");
 
                     b.ToTable("ix_token", (string)null);
@@ -1037,6 +1037,9 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     b.HasIndex("ResourceType", "ResourceId", "VersionId")
                         .IsUnique()
                         .HasDatabaseName("ux_resources_version");
+
+                    b.HasIndex(new[] { "ResourceType", "RowId" }, "ix_resources_live")
+                        .HasFilter("is_current AND NOT is_deleted");
 
                     b.ToTable("resources", (string)null);
                 });
