@@ -84,8 +84,9 @@ internal abstract class FhirDbContext(DbContextOptions options) : DbContext(opti
             .HasDatabaseName("ix_resources_type_row");
 
         // The current, live rows of a type in row id order, from the index alone: where every
-        // search starts, and the order its pages follow when no _sort is given.
-        row.HasIndex(r => new { r.ResourceType, r.RowId }, "ix_resources_live")
+        // search starts, and the order its pages follow when no _sort is given. The resource id
+        // rides along for chains, which turn the rows their inner criteria match into ids.
+        row.HasIndex(r => new { r.ResourceType, r.RowId, r.ResourceId }, "ix_resources_live")
             .HasFilter("is_current AND NOT is_deleted");
 
         row.HasIndex(r => r.LastUpdated)

@@ -1009,7 +1009,7 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_resources_version");
 
-                    b.HasIndex(new[] { "ResourceType", "RowId" }, "ix_resources_live")
+                    b.HasIndex(new[] { "ResourceType", "RowId", "ResourceId" }, "ix_resources_live")
                         .HasFilter("is_current AND NOT is_deleted");
 
                     b.ToTable("resources", (string)null);

@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
 {
     [DbContext(typeof(SqliteFhirDbContext))]
-    [Migration("20261127040129_LiveRowsAndCoveringIndexes")]
+    [Migration("20261127043310_LiveRowsAndCoveringIndexes")]
     partial class LiveRowsAndCoveringIndexes
     {
         /// <inheritdoc />
@@ -1012,7 +1012,7 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_resources_version");
 
-                    b.HasIndex(new[] { "ResourceType", "RowId" }, "ix_resources_live")
+                    b.HasIndex(new[] { "ResourceType", "RowId", "ResourceId" }, "ix_resources_live")
                         .HasFilter("is_current AND NOT is_deleted");
 
                     b.ToTable("resources", (string)null);

@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 {
     [DbContext(typeof(PostgresFhirDbContext))]
-    [Migration("20261127040011_LiveRowsAndCoveringIndexes")]
+    [Migration("20261127042923_LiveRowsAndCoveringIndexes")]
     partial class LiveRowsAndCoveringIndexes
     {
         /// <inheritdoc />
@@ -1041,7 +1041,7 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                         .IsUnique()
                         .HasDatabaseName("ux_resources_version");
 
-                    b.HasIndex(new[] { "ResourceType", "RowId" }, "ix_resources_live")
+                    b.HasIndex(new[] { "ResourceType", "RowId", "ResourceId" }, "ix_resources_live")
                         .HasFilter("is_current AND NOT is_deleted");
 
                     b.ToTable("resources", (string)null);

@@ -5,9 +5,10 @@
 namespace FhirMh.FhirServer.Storage.Postgres.Migrations
 {
     /// <summary>
-    /// The current, live rows of each type in row id order (a partial index), and the row id at
-    /// the end of the string, token and reference value indexes: a search then finds its page's
-    /// row ids from indexes alone, merging criteria in row id order, before it reads any JSON.
+    /// The current, live rows of each type in row id order with their resource ids (a partial
+    /// index), and the row id at the end of the string, token and reference value indexes: a
+    /// search then finds its page's row ids from indexes alone, merging criteria in row id order,
+    /// before it reads any JSON.
     /// </summary>
     public partial class LiveRowsAndCoveringIndexes : Migration
     {
@@ -29,7 +30,7 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
             migrationBuilder.CreateIndex(
                 name: "ix_resources_live",
                 table: "resources",
-                columns: new[] { "resource_type", "row_id" },
+                columns: new[] { "resource_type", "row_id", "resource_id" },
                 filter: "is_current AND NOT is_deleted");
 
             migrationBuilder.CreateIndex(
