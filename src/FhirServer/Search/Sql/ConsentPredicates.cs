@@ -1,6 +1,7 @@
 using System.Linq.Expressions;
 using FhirMh.FhirServer.Security;
 using FhirMh.FhirServer.Storage;
+using Microsoft.EntityFrameworkCore;
 using Expr = System.Linq.Expressions.Expression<System.Func<FhirMh.FhirServer.Storage.ResourceRow, bool>>;
 
 namespace FhirMh.FhirServer.Search.Sql;
@@ -17,6 +18,8 @@ namespace FhirMh.FhirServer.Search.Sql;
 /// A provision applies when each of its conditions, and its parents', has a value that matches:
 /// actor, purpose, action, period (now) for the caller; class, security label, code, data period
 /// and data reference for the row. The caller's own patient is never hidden from it.
+/// On PostgreSQL the test of one patient's consent is the function of <see cref="ConsentFunction"/>,
+/// the same test in SQL, planned once per session rather than with every search.
 /// </summary>
 internal static class ConsentPredicates
 {
@@ -33,6 +36,13 @@ internal static class ConsentPredicates
     /// <summary>Whether the row is hidden by the consent of patient p, as (p, row) =&gt; bool.</summary>
     private static Expression<Func<string, ResourceRow, bool>> Denied(FhirDbContext db, ConsentCriterion c)
     {
+        if (db.Database.IsNpgsql())
+        {
+            string[] callerActors = [.. c.Actors], callerPurposes = [.. c.Purposes], callerActions = [.. c.Actions];
+            var (at, isDenyByDefault, parameter) = (c.Now, c.IsDenyByDefault, c.DataDateParameter);
+            return (p, r) => ConsentFunction.Denies(p, r.RowId, r.ResourceType, r.ResourceId, callerActors, callerPurposes, callerActions, at, isDenyByDefault, parameter);
+        }
+
         var nodes = db.Set<ConsentProvisionRow>();
         var conditions = db.Set<ConsentConditionRow>();
         var values = db.Set<ConsentValueRow>();

@@ -1,14 +1,16 @@
 using FhirMh.FhirServer.Search.Indexing;
+using FhirMh.FhirServer.Search.Sql;
 using Microsoft.EntityFrameworkCore;
 
 namespace FhirMh.FhirServer.Storage.Postgres;
 
-/// <summary>Instants map to <c>timestamptz</c> through the Npgsql NodaTime plugin.</summary>
+/// <summary>Instants map to <c>timestamptz</c> through the Npgsql NodaTime plugin; the consent test is a database function (<see cref="ConsentFunction"/>).</summary>
 internal sealed class PostgresFhirDbContext(DbContextOptions<PostgresFhirDbContext> options) : FhirDbContext(options)
 {
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
+        modelBuilder.HasDbFunction(typeof(ConsentFunction).GetMethod(nameof(ConsentFunction.Denies))!).HasName(ConsentFunction.Name);
 
         // Index values are already normalised; comparing them byte by byte ("C") is what search
         // needs, lets a prefix match use the b-tree index, and is faster than a linguistic collation.
