@@ -57,7 +57,7 @@ internal static class SecurityBenchmark
             ("read Observation by id", "read", observationIds),
             ("search Observation?subject=Patient/{id}", "search", patientIds),
         };
-        var results = new Dictionary<(string Workload, string Configuration), List<(WrkResult Result, double Ceiling)>>();
+        var results = new Dictionary<(string Workload, string Configuration), List<SecuredRun>>();
         foreach (var configuration in Configurations)
         {
             var secured = configuration != Off;
@@ -78,11 +78,16 @@ internal static class SecurityBenchmark
                 Console.WriteLine($"{name}, security {configuration}");
                 var environment = new Dictionary<string, string> { ["BENCH_IDS"] = ids, ["BENCH_MODE"] = mode, ["BENCH_TOKEN"] = token };
                 await Wrk.RunAsync(server.BaseUrl, 32, warmUp, scripts, environment, CancellationToken.None);
-                var runs = new List<(WrkResult, double)>();
+                var runs = new List<SecuredRun>();
                 for (var run = 0; run < 3; run++)
                 {
                     var ceiling = await BenchEnvironment.PgbenchAsync(postgres, ["-S", "-M", "prepared", "-c", "2", "-j", "1", "-T", BenchEnvironment.Seconds(seconds)]);
-                    runs.Add((await Wrk.RunAsync(server.BaseUrl, 32, seconds, scripts, environment, CancellationToken.None), ceiling));
+                    var (serverBefore, postgresBefore) = (server.ProcessorTime, postgres.ProcessorTime());
+                    var result = await Wrk.RunAsync(server.BaseUrl, 32, seconds, scripts, environment, CancellationToken.None);
+                    var (serverAfter, postgresAfter) = (server.ProcessorTime, postgres.ProcessorTime());
+                    runs.Add(new SecuredRun(result, ceiling,
+                        (serverAfter - serverBefore).TotalMilliseconds / result.Requests,
+                        (postgresAfter - postgresBefore).TotalMilliseconds / result.Requests));
                 }
 
                 results[(name, configuration)] = runs;
@@ -107,22 +112,22 @@ internal static class SecurityBenchmark
     /// <summary>Security off; on without the audit trail (what the checks cost); on with it.</summary>
     private static readonly string[] Configurations = [Off, WithoutAudit, On];
 
-    private static string Section(string name, int patients, int consentShare, TimeSpan seconds, List<(string Configuration, List<(WrkResult Result, double Ceiling)> Runs)> results, long audits, string repository)
+    private static string Section(string name, int patients, int consentShare, TimeSpan seconds, List<(string Configuration, List<SecuredRun> Runs)> results, long audits, string repository)
     {
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"### Security overhead: {name} (PostgreSQL), {BenchEnvironment.Date}");
         text.AppendLine(CultureInfo.InvariantCulture,
             $"{BenchEnvironment.Machine(repository)}; dataset: {patients:N0} Patients, {2 * patients:N0} Observations, {consentShare}% of patients with a consent denying the reader; " +
-            $"client: wrk -t1 -c32, {seconds.TotalSeconds:0}s runs after a 15s warm-up; on = bearer JWT (RS256) with user/*.rs and fhirUser, X-Purpose-Of-Use TREAT, consent in the query, an AuditEvent per request and patient ({audits:N0} AuditEvents written in the whole run)");
+            $"client: wrk -t1 -c32, {seconds.TotalSeconds:0}s runs after a 15s warm-up; on = bearer JWT (RS256) with user/*.rs and fhirUser, X-Purpose-Of-Use TREAT, consent in the query, an AuditEvent per request and patient ({audits:N0} AuditEvents written in the whole run); CPU per request: processor time of the server process and of PostgreSQL's processes during the run over its requests (wrk's own is in neither)");
         text.AppendLine();
-        text.AppendLine("| security | run | req/s | p50 ms | p99 ms | non-2xx | pgbench -S tps | ratio |");
-        text.AppendLine("|---|---|---|---|---|---|---|---|");
+        text.AppendLine("| security | run | req/s | p50 ms | p99 ms | non-2xx | server CPU ms/request | PostgreSQL CPU ms/request | pgbench -S tps | ratio |");
+        text.AppendLine("|---|---|---|---|---|---|---|---|---|---|");
         foreach (var (label, runs) in results)
         {
             for (var i = 0; i < runs.Count; i++)
             {
-                var (r, c) = runs[i];
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {i + 1} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Non2xx} | {c:N0} | {r.RequestsPerSecond / c:0.000} |");
+                var (r, c, serverCpu, postgresCpu) = runs[i];
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {label} | {i + 1} | {r.RequestsPerSecond:N0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Non2xx} | {serverCpu:0.000} | {postgresCpu:0.000} | {c:N0} | {r.RequestsPerSecond / c:0.000} |");
             }
         }
 
@@ -239,3 +244,6 @@ internal static class SecurityBenchmark
         return index >= 0 && index + 1 < arguments.Length ? int.Parse(arguments[index + 1], CultureInfo.InvariantCulture) : fallback;
     }
 }
+
+/// <summary>One measured run: wrk's figures, the ceiling beside it, and the processor time per request of the server and of PostgreSQL during it.</summary>
+internal sealed record SecuredRun(WrkResult Result, double Ceiling, double ServerCpuMs, double PostgresCpuMs);

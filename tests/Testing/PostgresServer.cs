@@ -93,6 +93,46 @@ public sealed class PostgresServer : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The processor time PostgreSQL has used so far: the postmaster's own and that of the
+    /// backends it reaped, plus its live children's (Linux /proc, in clock ticks of 10 ms).
+    /// </summary>
+    public TimeSpan ProcessorTime()
+    {
+        var postmaster = int.Parse(File.ReadLines(Path.Combine(_root, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+        long ticks = 0;
+        foreach (var folder in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(folder, "stat"));
+            }
+            catch (IOException)
+            {
+                continue; // The process ended meanwhile.
+            }
+
+            // Fields after the command name (which may hold spaces) start at field 3, state.
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
+            if (pid != postmaster && parent != postmaster)
+            {
+                continue;
+            }
+
+            long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
+            ticks += Field(14) + Field(15) + (pid == postmaster ? Field(16) + Field(17) : 0);
+        }
+
+        return TimeSpan.FromMilliseconds(ticks * 10);
+    }
+
     /// <summary>Runs one of the server's own programs (pgbench, psql) as the right user.</summary>
     public Task<string> RunToolAsync(string tool, IReadOnlyList<string> arguments, CancellationToken cancellationToken) =>
         RunAsync(Path.Combine(_binDirectory, tool), arguments, _runAsPostgres, cancellationToken);

@@ -17,6 +17,16 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
+    /// <summary>The processor time the server process has used so far (user and system).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <exception cref="InvalidOperationException">The process exited during start-up.</exception>
     /// <exception cref="TimeoutException">It was not ready (GET /readyz) within 60 s.</exception>
     public static Task<ServerProcess> StartAsync(string serverDll, string provider, string connectionString, CancellationToken cancellationToken) =>
