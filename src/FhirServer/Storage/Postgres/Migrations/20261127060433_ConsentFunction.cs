@@ -21,9 +21,18 @@ namespace FhirMh.FhirServer.Storage.Postgres.Migrations
                     p_now timestamptz, p_deny_by_default boolean, p_date_param text)
                 RETURNS boolean
                 LANGUAGE plpgsql STABLE
+                -- Its queries cost far more than an operator: the planner tests a row's cheaper
+                -- conditions first.
+                COST 10000
                 SET plan_cache_mode = force_generic_plan
                 AS $body$
                 BEGIN
+                    -- Most patients have no consent. Starting the executor for the whole test below
+                    -- costs about ten times more than this probe, even when it stops at once.
+                    IF NOT p_deny_by_default AND NOT EXISTS (SELECT 1 FROM consent_provisions WHERE patient_id = p_patient AND is_deny) THEN
+                        RETURN false;
+                    END IF;
+
                     -- Hidden when no root provision applies under a deny-by-default policy, or when a
                     -- deny provision applies and no deeper permit provision does.
                     RETURN (p_deny_by_default AND NOT EXISTS (
