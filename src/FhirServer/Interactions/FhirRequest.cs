@@ -18,6 +18,13 @@ internal sealed record FhirRequest(
     public string? VersionId { get; init; }
 
     /// <summary>
+    /// The current version a read names, when the access check has read it already together with
+    /// its consent verdict (<see cref="Security.AccessChecks.EnsureReadableAsync"/>), so the read
+    /// takes one statement instead of a check and a read.
+    /// </summary>
+    public Storage.StoredVersion? CurrentVersion { get; set; }
+
+    /// <summary>
     /// The search query of a conditional create (the <c>If-None-Exist</c> header, or
     /// <c>Bundle.entry.request.ifNoneExist</c>), e.g. <c>identifier=http://sys|123</c>.
     /// </summary>

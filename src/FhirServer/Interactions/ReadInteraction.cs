@@ -10,7 +10,7 @@ internal sealed class ReadInteraction(ResourceStore store)
     {
         var type = request.ResourceType!;
         var id = request.Id!;
-        var current = await store.ReadCurrentAsync(type, id, cancellationToken)
+        var current = request.CurrentVersion ?? await store.ReadCurrentAsync(type, id, cancellationToken)
             ?? throw FhirException.NotFound($"{type}/{id} is not known.");
         if (current.IsDeleted)
         {

@@ -11,7 +11,7 @@ namespace FhirMh.FhirServer.Security;
 /// (<see cref="SearchQueryBuilder.Reachable"/>), so that read, history, includes and writes
 /// follow exactly the rules search follows.
 /// </summary>
-internal sealed class AccessChecks(AccessRules rules, SearchQueryBuilder builder, CallerContext caller)
+internal sealed class AccessChecks(AccessRules rules, SearchQueryBuilder builder, CallerContext caller, ResourceStore store)
 {
     /// <summary>What the caller may see: a resource it may read or search for.</summary>
     public const SmartPermissions Seeing = SmartPermissions.Read | SmartPermissions.Search;
@@ -31,6 +31,24 @@ internal sealed class AccessChecks(AccessRules rules, SearchQueryBuilder builder
         {
             throw FhirException.NotFound($"{type}/{id} is not known.");
         }
+    }
+
+    /// <summary>
+    /// <see cref="EnsureReachableAsync"/> for a read. On PostgreSQL, when consent is all that
+    /// restricts the caller's reach of the type, the current version is read with its consent
+    /// verdict in one statement and returned for the read to use; otherwise null, and the read
+    /// reads it itself.
+    /// </summary>
+    public async Task<StoredVersion?> EnsureReadableAsync(string type, string id, CancellationToken cancellationToken)
+    {
+        if (rules.Restriction(type, Seeing) is { Consent: { } consent, Alternatives: [[]] } && store.CanReadWithConsent)
+        {
+            var (current, isHidden) = await store.ReadCurrentAsync(type, id, consent, cancellationToken);
+            return current is { IsDeleted: false } && !isHidden ? current : throw FhirException.NotFound($"{type}/{id} is not known.");
+        }
+
+        await EnsureReachableAsync(type, id, Seeing, cancellationToken);
+        return null;
     }
 
     public async Task<bool> IsReachableAsync(string type, string id, SmartPermissions permissions, CancellationToken cancellationToken)

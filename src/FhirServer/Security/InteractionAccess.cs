@@ -27,7 +27,11 @@ internal sealed class InteractionAccess(AccessRules rules, AccessChecks checks, 
             case FhirInteraction.Capabilities or FhirInteraction.BatchOrTransaction:
                 // The CapabilityStatement is public; a Bundle's entries are each checked when dispatched.
                 return;
-            case FhirInteraction.Read or FhirInteraction.VRead or FhirInteraction.HistoryInstance:
+            case FhirInteraction.Read:
+                rules.Demand(type!, SmartPermissions.Read);
+                request.CurrentVersion = await checks.EnsureReadableAsync(type!, request.Id!, cancellationToken);
+                return;
+            case FhirInteraction.VRead or FhirInteraction.HistoryInstance:
                 rules.Demand(type!, SmartPermissions.Read);
                 await checks.EnsureReachableAsync(type!, request.Id!, AccessChecks.Seeing, cancellationToken);
                 return;

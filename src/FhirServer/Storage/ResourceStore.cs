@@ -1,5 +1,6 @@
 using FhirMh.FhirServer.Interactions;
 using FhirMh.FhirServer.Search.Stored;
+using FhirMh.FhirServer.Security;
 using Hl7.Fhir.Model;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,6 +31,16 @@ internal sealed partial class ResourceStore(
     {
         await FlushAsync(cancellationToken);
         return await CurrentVersionReader.ReadAsync(db, type, id, cancellationToken);
+    }
+
+    /// <summary>Whether <see cref="ReadCurrentAsync(string, string, ConsentCriterion, CancellationToken)"/> is available: on PostgreSQL, where the consent test is a database function.</summary>
+    public bool CanReadWithConsent => db.Database.IsNpgsql();
+
+    /// <summary>The current version and, in the same statement, whether <paramref name="consent"/> hides it from the caller.</summary>
+    public async Task<(StoredVersion? Current, bool IsHidden)> ReadCurrentAsync(string type, string id, ConsentCriterion consent, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        return await CurrentVersionReader.ReadWithConsentAsync(db, type, id, consent, cancellationToken);
     }
 
     public async Task<StoredVersion?> ReadVersionAsync(string type, string id, int versionId, CancellationToken cancellationToken)

@@ -61,6 +61,10 @@ public abstract class ConsentTests(StorageFixture fixture)
 
         Assert.Equal([observation], await MatchesAsync($"Observation?{Tag}", Doctor(drX)));
         Assert.Empty(await MatchesAsync($"Observation?{Tag}", Doctor(drY)));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync($"Observation/{observation}", Doctor(drX)));
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync($"Patient/{a}", Doctor(drX)));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync($"Observation/{observation}", Doctor(drY)));
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync($"Patient/{a}", Doctor(drY)));
     }
 
     [Fact]
