@@ -94,40 +94,43 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// The processor time PostgreSQL has used so far: the postmaster's own and that of the
-    /// backends it reaped, plus its live children's (Linux /proc, in clock ticks of 10 ms).
+    /// The processor time used so far by the backends connected to <paramref name="database"/>
+    /// (Linux /proc, clock ticks of 10 ms). Only live backends count: a pool's connections live
+    /// through a measurement, while pgbench's (another database) end between them and would
+    /// otherwise bring their whole lifetime into the window in which they are reaped.
     /// </summary>
-    public TimeSpan ProcessorTime()
+    public TimeSpan ProcessorTime(string database)
     {
         var postmaster = int.Parse(File.ReadLines(Path.Combine(_root, "data", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
         long ticks = 0;
         foreach (var folder in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(folder), out var pid))
+            if (!int.TryParse(Path.GetFileName(folder), out _))
             {
                 continue;
             }
 
-            string stat;
+            string stat, title;
             try
             {
                 stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                title = File.ReadAllText(Path.Combine(folder, "cmdline"));
             }
             catch (IOException)
             {
                 continue; // The process ended meanwhile.
             }
 
-            // Fields after the command name (which may hold spaces) start at field 3, state.
+            // Fields after the command name (which may hold spaces) start at field 3, state. A
+            // backend's title is "postgres: user database host(port) activity".
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            var parent = int.Parse(fields[1], CultureInfo.InvariantCulture);
-            if (pid != postmaster && parent != postmaster)
+            var words = title.Split(' ', 4);
+            if (int.Parse(fields[1], CultureInfo.InvariantCulture) != postmaster || words is not ["postgres:", _, var named, ..] || named != database)
             {
                 continue;
             }
 
-            long Field(int number) => long.Parse(fields[number - 3], CultureInfo.InvariantCulture);
-            ticks += Field(14) + Field(15) + (pid == postmaster ? Field(16) + Field(17) : 0);
+            ticks += long.Parse(fields[14 - 3], CultureInfo.InvariantCulture) + long.Parse(fields[15 - 3], CultureInfo.InvariantCulture);
         }
 
         return TimeSpan.FromMilliseconds(ticks * 10);
