@@ -40,6 +40,13 @@ internal sealed partial class SubscriptionNotifier(
         var settled = now - NodaTime.Duration.FromTimeSpan(options.Value.ActivationDelay);
         foreach (var subscription in catalog.Subscriptions.Where(s => s.Status == ParsedSubscription.Requested && s.LastUpdated <= settled))
         {
+            // The catalog may not show yet the activation of a round before: the stored version
+            // decides, so an endpoint gets one handshake per requested version.
+            if (await StoredAsync(subscription.Id, decidedOn: subscription.LastUpdated, cancellationToken) is null)
+            {
+                continue;
+            }
+
             var active = subscription with { Status = ParsedSubscription.Active };
             var failure = subscription.IsTopicBased
                 ? await delivery.PostAsync(active, serializers.ToJson(NotificationBundles.Build(active, subscription.BaseUrl, NotificationType.Handshake, 0, [], PayloadContent.Empty, now)), cancellationToken)
@@ -194,13 +201,7 @@ internal sealed partial class SubscriptionNotifier(
     /// </summary>
     private async Task SetStatusAsync(string id, string status, string? error, CancellationToken cancellationToken, Instant? decidedOn = null)
     {
-        var current = await store.ReadCurrentAsync("Subscription", id, cancellationToken);
-        if (current is not { IsDeleted: false, Json: { } json } || serializers.ParseJson(json) is not Subscription subscription)
-        {
-            return;
-        }
-
-        if (decidedOn is { } decided && (subscription.Meta?.LastUpdated is not { } lastUpdated || Instant.FromDateTimeOffset(lastUpdated) != decided))
+        if (await StoredAsync(id, decidedOn, cancellationToken) is not (var current, var subscription))
         {
             return;
         }
@@ -220,6 +221,20 @@ internal sealed partial class SubscriptionNotifier(
         {
             // The client changed it meanwhile; the next round sees its version.
         }
+    }
+
+    /// <summary>The live stored Subscription and its version, or null when it is gone or, with <paramref name="decidedOn"/>, no longer that version (its lastUpdated).</summary>
+    private async Task<(StoredVersion Current, Subscription Subscription)?> StoredAsync(string id, Instant? decidedOn, CancellationToken cancellationToken)
+    {
+        var current = await store.ReadCurrentAsync("Subscription", id, cancellationToken);
+        if (current is not { IsDeleted: false, Json: { } json } || serializers.ParseJson(json) is not Subscription subscription)
+        {
+            return null;
+        }
+
+        return decidedOn is { } decided && (subscription.Meta?.LastUpdated is not { } lastUpdated || Instant.FromDateTimeOffset(lastUpdated) != decided)
+            ? null
+            : (current, subscription);
     }
 
     private static string Truncate(string text) => text.Length <= 1000 ? text : text[..1000];
