@@ -12,7 +12,7 @@ internal abstract class IndexRow
     /// <summary>The resource version the value belongs to (<see cref="ResourceRow.RowId"/>).</summary>
     public long RowId { get; set; }
 
-    /// <summary>Set when the row is written together with a new version, so EF Core fills <see cref="RowId"/>.</summary>
+    /// <summary>Set when the row is written together with a new version; <see cref="RowId"/> is taken from it once that version is saved.</summary>
     public ResourceRow? Row { get; set; }
 
     public required string ResourceType { get; set; }
