@@ -273,6 +273,27 @@ public abstract class ClientRegistryTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Match_InXml_GivesTheGoldenRecordWithScoreAndGrade()
+    {
+        var person = Person.New();
+        var source = await RegisterAsync(person.Source(ClinicA));
+        var query = person.Source(ClinicB, withPhone: false);
+
+        using var response = await _client.PostAsync("/fhir/Patient/$match?_format=xml", Fhir.Json(MatchParameters(query, onlyCertain: false, count: 3)));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        System.Xml.Linq.XNamespace f = "http://hl7.org/fhir";
+        var entry = xml.Root!.Elements(f + "entry").First();
+        Assert.Equal(GoldenOf(source), entry.Element(f + "resource")!.Element(f + "Patient")!.Element(f + "id")!.Attribute("value")!.Value);
+        var search = entry.Element(f + "search")!;
+        Assert.Equal("match", search.Element(f + "mode")!.Attribute("value")!.Value);
+        Assert.InRange(double.Parse(search.Element(f + "score")!.Attribute("value")!.Value, System.Globalization.CultureInfo.InvariantCulture), 0.99, 1.0);
+        Assert.Contains(search.Elements(f + "extension"), e => e.Attribute("url")!.Value == "http://hl7.org/fhir/StructureDefinition/match-grade" &&
+            e.Element(f + "valueCode")!.Attribute("value")!.Value == "certain");
+    }
+
+    [Fact]
     public async Task Match_OnlyCertainMatches_LeavesOutUncertainOnes()
     {
         var person = Person.New();

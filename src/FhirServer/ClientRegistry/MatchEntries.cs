@@ -1,6 +1,10 @@
+using FhirMh.FhirServer.Interactions;
+using FhirMh.FhirServer.Search;
+using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Validation;
 using FhirMh.Registries.Matching;
 using Hl7.Fhir.Model;
+using Microsoft.EntityFrameworkCore;
 
 namespace FhirMh.FhirServer.ClientRegistry;
 
@@ -9,29 +13,45 @@ namespace FhirMh.FhirServer.ClientRegistry;
 /// return them: the golden record, <c>search.score</c> in 0..1, the match grade, and why: each
 /// field's agreement level and weight, in an extension on <c>search</c>.
 /// </summary>
-internal sealed class MatchEntries(GoldenRecords goldens, CanonicalBase canonical)
+internal sealed class MatchEntries(FhirDbContext db, CanonicalBase canonical)
 {
     public string ExplanationUrl => canonical.Of("StructureDefinition/match-explanation");
 
-    /// <summary>The entry of <paramref name="scored"/>, or null when its golden record no longer exists.</summary>
-    public async Task<Bundle.EntryComponent?> EntryAsync(string baseUrl, MatchRuleSet rules, GoldenScore scored, string grade, CancellationToken cancellationToken)
+    /// <summary>
+    /// The entries of <paramref name="graded"/>, in their order, with each golden record's stored
+    /// JSON as it is (read in one query, never parsed); a golden record that no longer exists is left out.
+    /// </summary>
+    public async Task<List<SearchsetEntry>> EntriesAsync(
+        string baseUrl, MatchRuleSet rules, IReadOnlyList<(GoldenScore Scored, string Grade)> graded, CancellationToken cancellationToken)
     {
-        if (await goldens.ReadAsync(scored.GoldenId, cancellationToken) is not { } golden)
+        var ids = graded.Select(g => g.Scored.GoldenId).Distinct(StringComparer.Ordinal).ToList();
+        var stored = ids.Count == 0
+            ? []
+            : await db.Resources
+                .Where(r => r.ResourceType == "Patient" && ids.Contains(r.ResourceId) && r.IsCurrent && !r.IsDeleted)
+                .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
+                .ToDictionaryAsync(r => r.ResourceId, StringComparer.Ordinal, cancellationToken);
+        var entries = new List<SearchsetEntry>(graded.Count);
+        foreach (var (scored, grade) in graded)
         {
-            return null;
+            if (!stored.TryGetValue(scored.GoldenId, out var golden))
+            {
+                continue;
+            }
+
+            var search = new Bundle.SearchComponent
+            {
+                Mode = Bundle.SearchEntryMode.Match,
+                Score = (decimal)Math.Round(scored.Score.Probability, 4),
+            };
+            search.Extension.Add(new Extension(MatchGrades.ExtensionUrl, new Code(grade)));
+            search.Extension.Add(Explanation(rules, $"Patient/{scored.SourceId}", scored.Score));
+            entries.Add(SearchsetEntry.Of(baseUrl, golden, Bundle.SearchEntryMode.Match) with { Search = search });
         }
 
-        var search = new Bundle.SearchComponent
-        {
-            Mode = Bundle.SearchEntryMode.Match,
-            Score = (decimal)Math.Round(scored.Score.Probability, 4),
-        };
-        search.Extension.Add(new Extension(MatchGrades.ExtensionUrl, new Code(grade)));
-        search.Extension.Add(Explanation(rules, $"Patient/{scored.SourceId}", scored.Score));
-        return new Bundle.EntryComponent { FullUrl = $"{baseUrl}/Patient/{golden.Id}", Resource = golden, Search = search };
+        return entries;
     }
 
-    /// <summary>Why a record scored as it did against <paramref name="comparedWith"/>: each field's agreement level and weight.</summary>
     public Extension Explanation(MatchRuleSet rules, string comparedWith, MatchScore score)
     {
         var explanation = new Extension { Url = ExplanationUrl };

@@ -21,6 +21,9 @@ internal sealed record SearchsetEntry(string FullUrl, string Json, Bundle.Search
     /// <summary>The stored row, for the audit trail to find whose data the entry is.</summary>
     public long RowId { get; init; }
 
+    /// <summary>The whole <c>search</c> element when an entry carries more than its mode (a score, extensions), as <c>Patient/$match</c> gives.</summary>
+    public Bundle.SearchComponent? Search { get; init; }
+
     public static SearchsetEntry Of(string baseUrl, Search.MatchedRow row, Bundle.SearchEntryMode mode) =>
         new($"{baseUrl}/{row.ResourceType}/{row.ResourceId}", row.Json, mode) { RowId = row.RowId };
 }

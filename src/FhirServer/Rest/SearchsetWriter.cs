@@ -78,7 +78,16 @@ internal static class SearchsetWriter
                     serializers.WriteJson(writer, serializers.ParseJson(entry.Json), filter);
                 }
 
-                WriteSearch(writer, entry.Mode, entry.Distance);
+                if (entry.Search is { } search)
+                {
+                    writer.WritePropertyName("search");
+                    serializers.WriteJson(writer, search);
+                }
+                else
+                {
+                    WriteSearch(writer, entry.Mode, entry.Distance);
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -115,7 +124,7 @@ internal static class SearchsetWriter
                 resource = serializers.ParseJson(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
             }
 
-            var search = new Bundle.SearchComponent { Mode = entry.Mode };
+            var search = entry.Search ?? new Bundle.SearchComponent { Mode = entry.Mode };
             if (entry.Distance is { } km)
             {
                 search.Extension.Add(new Extension(LocationDistance, new Distance { Value = (decimal)km, Unit = "km", System = "http://unitsofmeasure.org", Code = "km" }));

@@ -111,6 +111,9 @@ internal sealed class FhirSerializers
         }
     }
 
+    /// <summary>Writes an element that is not a resource, such as a Bundle entry's <c>search</c>.</summary>
+    public void WriteJson(Utf8JsonWriter writer, Base element) => _filteringJson.Serialize(element, writer);
+
     /// <summary>Serializes to a buffer: the XML writer is synchronous and response bodies are not.</summary>
     public byte[] ToXml(Resource resource, SerializationFilter? filter, bool pretty)
     {

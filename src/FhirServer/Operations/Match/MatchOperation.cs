@@ -46,16 +46,9 @@ internal sealed class MatchOperation(
             return FhirResponse.Of(StatusCodes.Status200OK, bundle);
         }
 
-        foreach (var (found, grade) in graded.Take(count))
-        {
-            if (await entries.EntryAsync(request.BaseUrl, ruleSet, found, grade!, cancellationToken) is { } entry)
-            {
-                bundle.Entry.Add(entry);
-            }
-        }
-
-        bundle.Total = bundle.Entry.Count;
-        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+        var matches = await entries.EntriesAsync(request.BaseUrl, ruleSet, graded.Take(count).Select(g => (g.Scored, g.Grade!)).ToList(), cancellationToken);
+        bundle.Total = matches.Count;
+        return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, matches) };
     }
 
     private static Bundle.EntryComponent Outcome(string text) => new()

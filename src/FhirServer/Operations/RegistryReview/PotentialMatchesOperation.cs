@@ -31,17 +31,12 @@ internal sealed class PotentialMatchesOperation(
         var prepared = ruleSet.Matcher.Prepare(RegistryRecords.RecordOf(sourceId, record.Fields));
         var scored = await candidates.ScoreAsync(ruleSet, prepared, ruleSet.Matcher.BlockingKeys(prepared), new HashSet<string>(), cancellationToken);
 
-        var bundle = new Bundle { Type = Bundle.BundleType.Searchset };
-        foreach (var found in scored.Where(s => waiting.Contains(s.GoldenId)))
-        {
-            var grade = MatchGrades.Of(ruleSet.Rules, found.Score.Weight) ?? "possible";
-            if (await entries.EntryAsync(request.BaseUrl, ruleSet, found, grade, cancellationToken) is { } entry)
-            {
-                bundle.Entry.Add(entry);
-            }
-        }
-
-        bundle.Total = bundle.Entry.Count;
-        return FhirResponse.Of(StatusCodes.Status200OK, bundle);
+        var graded = scored
+            .Where(s => waiting.Contains(s.GoldenId))
+            .Select(s => (s, MatchGrades.Of(ruleSet.Rules, s.Score.Weight) ?? "possible"))
+            .ToList();
+        var found = await entries.EntriesAsync(request.BaseUrl, ruleSet, graded, cancellationToken);
+        var bundle = new Bundle { Type = Bundle.BundleType.Searchset, Total = found.Count };
+        return new FhirResponse(StatusCodes.Status200OK) { Searchset = new Searchset(bundle, found) };
     }
 }
