@@ -60,9 +60,6 @@ internal sealed class GoldenRecords(ResourceStore store, RegistryRecords records
         }
     }
 
-    public Task<Patient?> ReadAsync(string goldenId, CancellationToken cancellationToken) =>
-        StoredResources.ReadLiveAsync<Patient>(store, serializers, goldenId, cancellationToken);
-
     /// <summary>A source whose last potential match went no longer waits for review: its tag goes, in a new version.</summary>
     private async Task LeaveReviewAsync(string sourceId, CancellationToken cancellationToken)
     {
