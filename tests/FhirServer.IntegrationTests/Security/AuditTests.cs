@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using static FhirMh.FhirServer.IntegrationTests.Security.AuditTrailReader;
 
 namespace FhirMh.FhirServer.IntegrationTests.Security;
 
@@ -9,22 +10,23 @@ namespace FhirMh.FhirServer.IntegrationTests.Security;
 /// the write's transaction), refusals, break-the-glass; and <c>Patient/[id]/$disclosures</c>, for
 /// the patient and for staff only.
 /// </summary>
-public abstract class AuditTests(StorageFixture fixture)
+public abstract class AuditTests
 {
-    /// <summary>Made fresh for each use: a long run outlives a token.</summary>
-    private static string Admin => TestTokens.Access("system/*.cruds");
-
-    /// <summary>Staff who may read the whole audit trail.</summary>
-    private static string Auditor => TestTokens.Access("user/AuditEvent.rs");
-
-    private readonly HttpClient _client = fixture.CreateClient();
+    private readonly HttpClient _client;
+    private readonly AuditTrailReader _trail;
     private readonly string _unique = Guid.NewGuid().ToString("N")[..10];
+
+    protected AuditTests(StorageFixture fixture)
+    {
+        _client = fixture.CreateClient();
+        _trail = new AuditTrailReader(_client);
+    }
 
     [Fact]
     public async Task Read_IsAuditedWithWhoWhatWhichPatientAndOutcome()
     {
-        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Audited"}]}""");
-        var observation = await CreateAsync(Observation(patient));
+        var patient = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Audited"}]}""");
+        var observation = await _trail.CreateAsync(Observation(patient));
         var doctor = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique, purposes: ["TREAT"]);
 
         using (var read = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation}", doctor))
@@ -32,7 +34,7 @@ public abstract class AuditTests(StorageFixture fixture)
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
 
-        var audit = await EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
+        var audit = await _trail.EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
         Assert.Equal("0", (string?)audit["outcome"]);
         Assert.Equal("R", (string?)audit["action"]);
         Assert.Equal("rest", (string?)audit["type"]!["code"]);
@@ -44,9 +46,9 @@ public abstract class AuditTests(StorageFixture fixture)
     [Fact]
     public async Task Read_OfAPatientWithAConsent_NamesTheConsentThatDecided()
     {
-        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Consenting"}]}""");
-        var observation = await CreateAsync(Observation(patient));
-        var consent = await CreateAsync($$$"""
+        var patient = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Consenting"}]}""");
+        var observation = await _trail.CreateAsync(Observation(patient));
+        var consent = await _trail.CreateAsync($$$"""
             {"resourceType":"Consent","status":"active",
              "scope":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/consentscope","code":"patient-privacy"}]},
              "category":[{"coding":[{"system":"http://loinc.org","code":"59284-0"}]}],
@@ -60,17 +62,17 @@ public abstract class AuditTests(StorageFixture fixture)
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         }
 
-        var audit = await EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
+        var audit = await _trail.EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
         Assert.Contains(audit["entity"]!.AsArray(), e => (string?)e!["what"]?["reference"] == $"Consent/{consent}");
     }
 
     [Fact]
     public async Task Search_OverTwoPatients_GivesOneAuditEventEachWithTheQuery()
     {
-        var a = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"A"}]}""");
-        var b = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"B"}]}""");
-        await CreateAsync(Observation(a));
-        await CreateAsync(Observation(b));
+        var a = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"A"}]}""");
+        var b = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"B"}]}""");
+        await _trail.CreateAsync(Observation(a));
+        await _trail.CreateAsync(Observation(b));
         var user = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique);
 
         using (var search = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation?_tag=http://example.org/test-run|{_unique}", user))
@@ -80,7 +82,7 @@ public abstract class AuditTests(StorageFixture fixture)
 
         foreach (var patient in new[] { a, b })
         {
-            var audit = await EventuallyAsync(patient, e => Subtype(e) == "search-type" && Who(e).Contains("Practitioner/dr-" + _unique));
+            var audit = await _trail.EventuallyAsync(patient, e => Subtype(e) == "search-type" && Who(e).Contains("Practitioner/dr-" + _unique));
             var query = audit["entity"]!.AsArray().Single(e => (string?)e!["role"]?["code"] == "24")!;
             Assert.Contains(_unique, Encoding.UTF8.GetString(Convert.FromBase64String((string)query["query"]!)), StringComparison.Ordinal);
         }
@@ -89,9 +91,9 @@ public abstract class AuditTests(StorageFixture fixture)
     [Fact]
     public async Task Write_IsAuditedInItsOwnTransaction()
     {
-        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Written"}]}""");
+        var patient = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Written"}]}""");
 
-        var observation = await CreateAsync(Observation(patient));
+        var observation = await _trail.CreateAsync(Observation(patient));
 
         // No waiting: the AuditEvent of a write commits with the write.
         var audits = await SearchAsync($"AuditEvent?entity=Observation/{observation}", Auditor);
@@ -104,8 +106,8 @@ public abstract class AuditTests(StorageFixture fixture)
     [Fact]
     public async Task Refusal_IsAuditedWithItsFailure()
     {
-        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Refused"}]}""");
-        var observation = await CreateAsync(Observation(patient));
+        var patient = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Refused"}]}""");
+        var observation = await _trail.CreateAsync(Observation(patient));
         var narrow = TestTokens.Access("user/Patient.rs", fhirUser: "Practitioner/dr-" + _unique);
 
         using (var read = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation/{observation}", narrow))
@@ -113,15 +115,15 @@ public abstract class AuditTests(StorageFixture fixture)
             Assert.Equal(HttpStatusCode.Forbidden, read.StatusCode);
         }
 
-        var audit = await EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
+        var audit = await _trail.EventuallyAsync(patient, e => Subtype(e) == "read" && Who(e).Contains("Practitioner/dr-" + _unique));
         Assert.Equal("4", (string?)audit["outcome"]);
     }
 
     [Fact]
     public async Task BreakTheGlass_IsAuditedAsSuch()
     {
-        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Glass"}]}""");
-        await CreateAsync(Observation(patient));
+        var patient = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Glass"}]}""");
+        await _trail.CreateAsync(Observation(patient));
         var token = TestTokens.Access("user/*.rs", fhirUser: "Practitioner/dr-" + _unique, purposes: ["TREAT", "BTG"]);
 
         using (var search = await _client.SendAsync(HttpMethod.Get, $"/fhir/Observation?_tag=http://example.org/test-run|{_unique}", token, purpose: "BTG"))
@@ -129,15 +131,15 @@ public abstract class AuditTests(StorageFixture fixture)
             Assert.Equal(HttpStatusCode.OK, search.StatusCode);
         }
 
-        await EventuallyAsync(patient, e => Who(e).Contains("Practitioner/dr-" + _unique) &&
+        await _trail.EventuallyAsync(patient, e => Who(e).Contains("Practitioner/dr-" + _unique) &&
             e["purposeOfEvent"]?.AsArray().Any(p => (string?)p!["coding"]![0]!["code"] == "BTG") == true);
     }
 
     [Fact]
     public async Task Disclosures_ForThePatientAndStaffOnly()
     {
-        var patient = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Discloses"}]}""");
-        var other = await CreateAsync("""{"resourceType":"Patient","name":[{"family":"Other"}]}""");
+        var patient = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Discloses"}]}""");
+        var other = await _trail.CreateAsync("""{"resourceType":"Patient","name":[{"family":"Other"}]}""");
 
         using var byPatient = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures", TestTokens.Access("patient/*.rs", patient: patient));
         using var byOtherPatient = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures", TestTokens.Access("patient/*.rs", patient: other));
@@ -156,51 +158,12 @@ public abstract class AuditTests(StorageFixture fixture)
          "code":{"coding":[{"system":"http://loinc.org","code":"8867-4"}]},"subject":{"reference":"Patient/{{{patient}}}"}}
         """;
 
-    private static string? Subtype(JsonObject audit) => (string?)audit["subtype"]?[0]?["code"];
-
-    private static List<string> Who(JsonObject audit) =>
-        audit["agent"]!.AsArray().Select(a => (string?)a!["who"]?["reference"]).OfType<string>().ToList();
-
-    /// <summary>AuditEvents of reads are written in the background: waits for one to appear in the patient's disclosures.</summary>
-    private async Task<JsonObject> EventuallyAsync(string patient, Func<JsonObject, bool> match)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var found = (await SearchDisclosuresAsync(patient)).FirstOrDefault(match);
-            if (found is not null)
-            {
-                return found;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new Xunit.Sdk.XunitException($"No matching AuditEvent for Patient/{patient} within 10 s.");
-    }
-
-    private async Task<List<JsonObject>> SearchDisclosuresAsync(string patient)
-    {
-        using var response = await _client.SendAsync(HttpMethod.Get, $"/fhir/Patient/{patient}/$disclosures?_count=1000", Auditor);
-        var body = await response.BodyAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
-        return (body["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject()).ToList();
-    }
-
     private async Task<List<JsonObject>> SearchAsync(string relative, string token)
     {
         using var response = await _client.SendAsync(HttpMethod.Get, "/fhir/" + relative, token);
         var body = await response.BodyAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body.ToJsonString());
         return (body["entry"]?.AsArray() ?? []).Select(e => e!["resource"]!.AsObject()).ToList();
-    }
-
-    private async Task<string> CreateAsync(string json)
-    {
-        var type = (string)JsonNode.Parse(json)!["resourceType"]!;
-        using var response = await _client.SendAsync(HttpMethod.Post, $"/fhir/{type}", Admin, json);
-        var body = await response.BodyAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToJsonString());
-        return body.Id();
     }
 }
 
