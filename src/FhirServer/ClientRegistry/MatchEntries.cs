@@ -52,6 +52,7 @@ internal sealed class MatchEntries(FhirDbContext db, CanonicalBase canonical)
         return entries;
     }
 
+    /// <summary>Why a record scored as it did against <paramref name="comparedWith"/>: each field's agreement level and weight.</summary>
     public Extension Explanation(MatchRuleSet rules, string comparedWith, MatchScore score)
     {
         var explanation = new Extension { Url = ExplanationUrl };
