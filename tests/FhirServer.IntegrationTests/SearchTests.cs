@@ -396,6 +396,48 @@ public abstract class SearchTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task Sort_ByDate_PagesFollowEachResourcesKey_TiesByCreation_WithoutValueLast_AndPreviousPagesMatch()
+    {
+        // Descending sorts on a resource's latest date, ascending on its earliest (search.html#sort).
+        var spread = await CreateAsync(Goal("active", "2020-01-01", "2025-01-01"));
+        var tieFirst = await CreateAsync(Goal("active", "2022-01-01"));
+        var tieSecond = await CreateAsync(Goal("active", "2022-01-01"));
+        var undated = await CreateAsync(Goal("active"));
+        await CreateAsync(Goal("proposed", "2023-01-01"));
+        var oldest = await CreateAsync(Goal("active", "2019-01-01"));
+        var undatedToo = await CreateAsync(Goal("active"));
+
+        var query = $"Goal?_tag={_unique}&lifecycle-status=active&_count=2";
+        Assert.Equal([spread, tieFirst, tieSecond, oldest, undated, undatedToo], await EveryPageAsync(query + "&_sort=-target-date"));
+        Assert.Equal([oldest, spread, tieFirst, tieSecond, undated, undatedToo], await EveryPageAsync(query + "&_sort=target-date"));
+    }
+
+    /// <summary>The matches of every page, following <c>next</c> links; on the way back, each <c>previous</c> page must be the one seen before it.</summary>
+    private async Task<List<string>> EveryPageAsync(string relative)
+    {
+        var pages = new List<List<string>>();
+        var bundle = await SearchAsync(relative);
+        while (true)
+        {
+            pages.Add(Entries(bundle, "match"));
+            if (!bundle["link"]!.AsArray().Any(l => (string?)l!["relation"] == "next"))
+            {
+                break;
+            }
+
+            bundle = await SearchAsync(Link(bundle, "next"));
+        }
+
+        for (var i = pages.Count - 2; i >= 0; i--)
+        {
+            bundle = await SearchAsync(Link(bundle, "previous"));
+            Assert.Equal(pages[i], Entries(bundle, "match"));
+        }
+
+        return [.. pages.SelectMany(p => p)];
+    }
+
+    [Fact]
     public async Task UnknownParameter_Lenient_IsReportedAndLeftOutOfSelf()
     {
         var id = await CreateAsync(Patient());
@@ -597,6 +639,24 @@ public abstract class SearchTests(StorageFixture fixture)
         }
 
         return observation;
+    }
+
+    private JsonObject Goal(string lifecycleStatus, params string[] dueDates)
+    {
+        var goal = new JsonObject
+        {
+            ["resourceType"] = "Goal",
+            ["meta"] = Tagged(),
+            ["lifecycleStatus"] = lifecycleStatus,
+            ["description"] = new JsonObject { ["text"] = "Sleep through the night" },
+            ["subject"] = new JsonObject { ["display"] = "A client" },
+        };
+        if (dueDates.Length > 0)
+        {
+            goal["target"] = new JsonArray([.. dueDates.Select(d => (JsonNode)new JsonObject { ["dueDate"] = d })]);
+        }
+
+        return goal;
     }
 
     private JsonObject Tagged() => new() { ["tag"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/test-run", ["code"] = _unique }) };

@@ -54,8 +54,9 @@ internal sealed class SearchInteraction(
         var isBefore = page is { IsBefore: true };
         var pageQuery = page is null ? matches : order.From(matches, page);
         var nearest = NearestFirst.For(db, single, search.Sort);
+        var indexOrdered = (IIndexOrderedPage?)nearest ?? DateSortPage.For(db, single, search.Sort, page);
         var rows = search.Count == 0 ? []
-            : nearest is not null ? await nearest.TakeAsync(matches, page, search.Count + 1, cancellationToken)
+            : indexOrdered is not null ? await indexOrdered.TakeAsync(matches, page, search.Count + 1, cancellationToken)
             : await PageAsync(order, pageQuery, isBefore, search.Count + 1, cancellationToken);
         var hasMore = rows.Count > search.Count;
         if (hasMore)
@@ -113,13 +114,13 @@ internal sealed class SearchInteraction(
         {
             if (hasMore || isBefore)
             {
-                var keys = nearest?.KeysOf(rows[^1].RowId) ?? await order.KeysOfAsync(matches, rows[^1].RowId, cancellationToken);
+                var keys = indexOrdered?.KeysOf(rows[^1].RowId) ?? await order.KeysOfAsync(matches, rows[^1].RowId, cancellationToken);
                 bundle.Link.Add(links.Link("next", new SearchPageToken(IsBefore: false, rows[^1].RowId, keys).Encode()));
             }
 
             if (page is not null && (!isBefore || hasMore))
             {
-                var keys = nearest?.KeysOf(rows[0].RowId) ?? await order.KeysOfAsync(matches, rows[0].RowId, cancellationToken);
+                var keys = indexOrdered?.KeysOf(rows[0].RowId) ?? await order.KeysOfAsync(matches, rows[0].RowId, cancellationToken);
                 bundle.Link.Add(links.Link("previous", new SearchPageToken(IsBefore: true, rows[0].RowId, keys).Encode()));
             }
         }

@@ -37,7 +37,10 @@ internal static class SearchIndexModel
         var dates = Table<DateIndexRow>(modelBuilder, "ix_date");
         dates.Property(r => r.Start).HasColumnName("start");
         dates.Property(r => r.End).HasColumnName("end");
-        dates.HasIndex(r => new { r.ResourceType, r.Param, r.Start, r.End }).HasDatabaseName("ix_date_range");
+        // Both hold a sort order of their own (DateSortPage): the earliest start first, and the latest
+        // end first, each with the row id breaking ties as SortOrder does.
+        dates.HasIndex(r => new { r.ResourceType, r.Param, r.Start, r.RowId, r.End }).HasDatabaseName("ix_date_range");
+        dates.HasIndex(r => new { r.ResourceType, r.Param, r.End, r.RowId }).IsDescending(false, false, true, false).HasDatabaseName("ix_date_latest");
 
         var numbers = Table<NumberIndexRow>(modelBuilder, "ix_number");
         numbers.Property(r => r.Value).HasColumnName("value");

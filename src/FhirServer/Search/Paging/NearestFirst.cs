@@ -18,7 +18,7 @@ namespace FhirMh.FhirServer.Search.Paging;
 /// 20 km then reads about 40 resources instead of all 2,000. The order, the page tokens and the
 /// distances are those of <see cref="SortOrder"/>: the squared chord, then the row id.
 /// </summary>
-internal sealed class NearestFirst
+internal sealed class NearestFirst : IIndexOrderedPage
 {
     private const int FirstBatchFloor = 32;
     private const int Growth = 4;

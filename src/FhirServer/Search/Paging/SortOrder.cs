@@ -38,10 +38,7 @@ internal sealed class SortOrder
     {
         if (type == typeof(Instant?))
         {
-            // Open Period ends are indexed as FhirDateRange.Latest, so a missing date sorts after those too.
-            // No range ends at FhirDateRange.Earliest (only open starts are there), and an earlier
-            // instant would be year 0, which PostgreSQL literals cannot spell.
-            return Expression.Constant(isDescending ? FhirDateRange.Earliest : FhirDateRange.Latest + NodaTime.Duration.FromHours(1));
+            return Expression.Constant(MissingDate(isDescending));
         }
 
         if (type == typeof(double?))
@@ -52,6 +49,13 @@ internal sealed class SortOrder
         // Index values are never empty, and U+10FFFF is the last code point in byte order.
         return Expression.Constant(isDescending ? string.Empty : "\U0010FFFF", typeof(string));
     }
+
+    /// <summary>The date that stands for "no value" in a date key, as page tokens carry it.</summary>
+    internal static Instant MissingDate(bool isDescending) =>
+        // Open Period ends are indexed as FhirDateRange.Latest, so a missing date sorts after those too.
+        // No range ends at FhirDateRange.Earliest (only open starts are there), and an earlier
+        // instant would be year 0, which PostgreSQL literals cannot spell.
+        isDescending ? FhirDateRange.Earliest : FhirDateRange.Latest + NodaTime.Duration.FromHours(1);
 
     /// <summary>The rows in this order, or in the reverse order when reading a <c>previous</c> page.</summary>
     public IQueryable<ResourceRow> Apply(IQueryable<ResourceRow> query, bool isReversed)
@@ -110,7 +114,8 @@ internal sealed class SortOrder
         return values;
     }
 
-    private static string? Format(object? value) => value switch
+    /// <summary>A sort value as page tokens carry it.</summary>
+    internal static string? Format(object? value) => value switch
     {
         null => null,
         Instant instant => instant.ToUnixTimeTicks().ToString(CultureInfo.InvariantCulture),
@@ -119,7 +124,9 @@ internal sealed class SortOrder
         _ => Convert.ToString(value, CultureInfo.InvariantCulture),
     };
 
-    private static object Parse(string text, Type type)
+    /// <summary>A sort value from a page token.</summary>
+    /// <exception cref="Rest.FhirException">400 when the token's value is not of the key's type.</exception>
+    internal static object Parse(string text, Type type)
     {
         try
         {

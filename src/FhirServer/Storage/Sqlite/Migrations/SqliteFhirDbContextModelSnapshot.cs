@@ -293,7 +293,11 @@ namespace FhirMh.FhirServer.Storage.Sqlite.Migrations
 
                     b.HasKey("RowId", "Param", "Ordinal");
 
-                    b.HasIndex("ResourceType", "Param", "Start", "End")
+                    b.HasIndex("ResourceType", "Param", "End", "RowId")
+                        .IsDescending(false, false, true, false)
+                        .HasDatabaseName("ix_date_latest");
+
+                    b.HasIndex("ResourceType", "Param", "Start", "RowId", "End")
                         .HasDatabaseName("ix_date_range");
 
                     b.ToTable("ix_date", (string)null);
