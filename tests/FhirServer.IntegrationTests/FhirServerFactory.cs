@@ -21,6 +21,10 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         builder.UseSetting("ClientRegistry:Enabled", "false");
         builder.UseSetting("ProviderRegistry:Enabled", "false");
         builder.UseSetting("Security:Enabled", "false");
+
+        // Sorted searches of a handful of test resources read their pages in index order (DateSortPage)
+        // from three matches on, so both that reader and ranking (fewer matches, previous pages) are tested.
+        builder.UseSetting("Search:IndexOrderedSortFrom", "3");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -402,17 +402,26 @@ public abstract class SearchTests(StorageFixture fixture)
         var spread = await CreateAsync(Goal("active", "2020-01-01", "2025-01-01"));
         var tieFirst = await CreateAsync(Goal("active", "2022-01-01"));
         var tieSecond = await CreateAsync(Goal("active", "2022-01-01"));
+        var tieThird = await CreateAsync(Goal("active", "2022-01-01"));
         var undated = await CreateAsync(Goal("active"));
         await CreateAsync(Goal("proposed", "2023-01-01"));
         var oldest = await CreateAsync(Goal("active", "2019-01-01"));
         var undatedToo = await CreateAsync(Goal("active"));
+        var undatedLast = await CreateAsync(Goal("active"));
 
         var query = $"Goal?_tag={_unique}&lifecycle-status=active&_count=2";
-        Assert.Equal([spread, tieFirst, tieSecond, oldest, undated, undatedToo], await EveryPageAsync(query + "&_sort=-target-date"));
-        Assert.Equal([oldest, spread, tieFirst, tieSecond, undated, undatedToo], await EveryPageAsync(query + "&_sort=target-date"));
+        Assert.Equal([spread, tieFirst, tieSecond, tieThird, oldest, undated, undatedToo, undatedLast], await EveryPageAsync(query + "&_sort=-target-date"));
+        Assert.Equal([oldest, spread, tieFirst, tieSecond, tieThird, undated, undatedToo, undatedLast], await EveryPageAsync(query + "&_sort=target-date"));
+
+        // Below Search:IndexOrderedSortFrom (3 in tests) matches are ranked instead, in the same order.
+        Assert.Equal([spread, oldest], await EveryPageAsync($"Goal?_tag={_unique}&target-date=le2020-01-01&_sort=-target-date&_count=1"));
     }
 
-    /// <summary>The matches of every page, following <c>next</c> links; on the way back, each <c>previous</c> page must be the one seen before it.</summary>
+    /// <summary>
+    /// The matches of every page, following <c>next</c> links; on the way back, each <c>previous</c>
+    /// page must be the one seen before it, and the first page's <c>next</c> link, made on the way
+    /// back, must lead to the second page again.
+    /// </summary>
     private async Task<List<string>> EveryPageAsync(string relative)
     {
         var pages = new List<List<string>>();
@@ -432,6 +441,11 @@ public abstract class SearchTests(StorageFixture fixture)
         {
             bundle = await SearchAsync(Link(bundle, "previous"));
             Assert.Equal(pages[i], Entries(bundle, "match"));
+        }
+
+        if (pages.Count > 1)
+        {
+            Assert.Equal(pages[1], Entries(await SearchAsync(Link(bundle, "next")), "match"));
         }
 
         return [.. pages.SelectMany(p => p)];

@@ -37,7 +37,7 @@ internal sealed class SearchInteraction(
 
         var matches = await builder.MatchesAsync(types, criteria, request.BaseUrl, cancellationToken);
         var single = types.Count == 1 ? types[0] : null;
-        var order = new SortOrder(db, single, search.Sort);
+        var order = new SortOrder(db, search.Sort);
         SearchPageToken? page = null;
         if (search.PageToken is { } token)
         {
@@ -54,7 +54,7 @@ internal sealed class SearchInteraction(
         var isBefore = page is { IsBefore: true };
         var pageQuery = page is null ? matches : order.From(matches, page);
         var nearest = NearestFirst.For(db, single, search.Sort);
-        var indexOrdered = (IIndexOrderedPage?)nearest ?? DateSortPage.For(db, single, search.Sort, page);
+        var indexOrdered = search.Count == 0 ? null : (IIndexOrderedPage?)nearest ?? await DateSortPage.ForAsync(db, single, search.Sort, page, matches, options.Value.IndexOrderedSortFrom, cancellationToken);
         var rows = search.Count == 0 ? []
             : indexOrdered is not null ? await indexOrdered.TakeAsync(matches, page, search.Count + 1, cancellationToken)
             : await PageAsync(order, pageQuery, isBefore, search.Count + 1, cancellationToken);

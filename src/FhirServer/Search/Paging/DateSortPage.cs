@@ -14,8 +14,8 @@ namespace FhirMh.FhirServer.Search.Paging;
 /// row, and the rows are walked in order, each checked against the criteria, until the page is
 /// full. Ranking every match first cost time in proportion to the matches (20,000 of them for one
 /// LOINC code in 100,000 Observations); the walk stops after about a page's worth divided by the
-/// share of rows that match. Where few rows match, PostgreSQL starts from the criteria instead, as
-/// the same statement allows. Resources without a value follow, in row id order, as in
+/// share of rows that match. Searches with few matches are still ranked, which costs less than a
+/// walk past most of the index to find them. Resources without a value follow, in row id order, as in
 /// <see cref="SortOrder"/>, whose order and page tokens this reader keeps; <c>previous</c> pages go
 /// through <see cref="SortOrder"/>.
 /// </summary>
@@ -23,22 +23,36 @@ internal sealed class DateSortPage : IIndexOrderedPage
 {
     private readonly FhirDbContext _db;
     private readonly IQueryable<DateIndexRow> _dates;
+    private readonly IQueryable<DateIndexRow> _rowDates;
     private readonly bool _isDescending;
     private readonly Dictionary<long, Instant> _keys = [];
 
-    private DateSortPage(FhirDbContext db, IQueryable<DateIndexRow> dates, bool isDescending)
+    private DateSortPage(FhirDbContext db, string type, string code, bool isDescending)
     {
         _db = db;
-        _dates = dates;
+        _dates = db.DateIndex.OfParameter(type, code);
+        _rowDates = db.DateIndex.OfRowParameter(code);
         _isDescending = isDescending;
     }
 
-    /// <summary>The reader for this page, or null when the order is not one date parameter of one type, or the page is a <c>previous</c> one.</summary>
-    public static DateSortPage? For(FhirDbContext db, string? type, IReadOnlyList<SortKey> sort, SearchPageToken? page) =>
-        type is not null && page is not { IsBefore: true }
-            && sort is [{ Near: null, Parameter: { Type: SearchParamType.Date, Special: SpecialSearch.None, IsResourceColumn: false } parameter } key]
-            ? new DateSortPage(db, db.DateIndex.OfParameter(type, parameter.Code), key.IsDescending)
-            : null;
+    /// <summary>
+    /// The reader for this page, or null when the order is not one date parameter of one type, the
+    /// page is a <c>previous</c> one, or fewer than <paramref name="manyMatches"/> resources match
+    /// (<see cref="SearchOptions.IndexOrderedSortFrom"/>): ranking a few matches costs less than a
+    /// walk that may pass over most of the index to find them.
+    /// </summary>
+    public static async Task<DateSortPage?> ForAsync(
+        FhirDbContext db, string? type, IReadOnlyList<SortKey> sort, SearchPageToken? page, IQueryable<ResourceRow> matches, int manyMatches, CancellationToken cancellationToken)
+    {
+        if (type is null || page is { IsBefore: true }
+            || sort is not [{ Near: null, Parameter: { Type: SearchParamType.Date, Special: SpecialSearch.None, IsResourceColumn: false } parameter } key])
+        {
+            return null;
+        }
+
+        var counted = await matches.Select(r => r.RowId).Take(manyMatches).PlannedForItsValues().CountAsync(cancellationToken);
+        return counted < manyMatches ? null : new DateSortPage(db, type, parameter.Code, key.IsDescending);
+    }
 
     public async Task<List<MatchedRow>> TakeAsync(IQueryable<ResourceRow> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
     {
@@ -59,8 +73,8 @@ internal sealed class DateSortPage : IIndexOrderedPage
 
         if (rows.Count < take)
         {
-            var dates = _dates;
-            var without = matches.Where(r => !dates.Any(d => d.RowId == r.RowId));
+            var rowDates = _rowDates;
+            var without = matches.Where(r => !rowDates.Any(d => d.RowId == r.RowId));
             if (boundary == missing)
             {
                 var after = page!.RowId;
@@ -89,12 +103,16 @@ internal sealed class DateSortPage : IIndexOrderedPage
     /// </summary>
     private IQueryable<KeyedRow> Valued(IQueryable<ResourceRow> matches, Instant? boundary, long boundaryRowId, int take)
     {
-        var dates = _dates;
+        var (dates, rowDates) = (_dates, _rowDates);
         var ids = matches.Select(r => r.RowId);
+
+        // The key row is found by one probe of the row's own date rows (the primary key starts with
+        // the row id). Written as "no row beats it", SQLite answered the OR from a value index,
+        // a range scan for every row walked.
         var keyed = _isDescending
-            ? dates.Where(d => !dates.Any(o => o.RowId == d.RowId && (o.End > d.End || (o.End == d.End && o.Ordinal < d.Ordinal))))
+            ? dates.Where(d => d.Ordinal == rowDates.Where(o => o.RowId == d.RowId).OrderByDescending(o => o.End).ThenBy(o => o.Ordinal).Select(o => o.Ordinal).First())
                 .Select(d => new KeyedRow { RowId = d.RowId, Key = d.End })
-            : dates.Where(d => !dates.Any(o => o.RowId == d.RowId && (o.Start < d.Start || (o.Start == d.Start && o.Ordinal < d.Ordinal))))
+            : dates.Where(d => d.Ordinal == rowDates.Where(o => o.RowId == d.RowId).OrderBy(o => o.Start).ThenBy(o => o.Ordinal).Select(o => o.Ordinal).First())
                 .Select(d => new KeyedRow { RowId = d.RowId, Key = d.Start });
         keyed = keyed.Where(k => ids.Contains(k.RowId));
         if (boundary is { } value)

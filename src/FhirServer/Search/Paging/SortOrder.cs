@@ -22,12 +22,12 @@ internal sealed class SortOrder
 
     private readonly List<(LambdaExpression Key, bool IsDescending)> _keys;
 
-    public SortOrder(FhirDbContext db, string? type, IReadOnlyList<SortKey> keys)
+    public SortOrder(FhirDbContext db, IReadOnlyList<SortKey> keys)
     {
         _keys = keys.Select(k =>
         {
             // One parameter for every key, so that keys combine into one ORDER BY and one keyset condition.
-            var key = KeyOf(db, type, k);
+            var key = KeyOf(db, k);
             var body = new RowReplacer(key.Parameters[0]).Visit(key.Body);
             return (Expression.Lambda(Expression.Coalesce(body, Missing(key.ReturnType, k.IsDescending)), Row), k.IsDescending);
         }).ToList();
@@ -167,14 +167,14 @@ internal sealed class SortOrder
     }
 
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1859", Justification = "Keys are of three types (Instant?, double?, string?); callers switch on them.")]
-    private static LambdaExpression KeyOf(FhirDbContext db, string? type, SortKey key)
+    private static LambdaExpression KeyOf(FhirDbContext db, SortKey key)
     {
         var code = key.Parameter.Code;
         var descending = key.IsDescending;
         if (key.Near is { } near)
         {
             // The squared chord grows with the distance along the surface (Geo), so it orders alike.
-            var positions = db.PositionIndex.OfParameter(type, code);
+            var positions = db.PositionIndex.OfRowParameter(code);
             var (x0, y0, z0) = Geo.UnitVector(near.Latitude, near.Longitude);
             return (Expression<Func<ResourceRow, double?>>)(r => positions.Where(x => x.RowId == r.RowId)
                 .Select(x => (double?)(((x.X - x0) * (x.X - x0)) + ((x.Y - y0) * (x.Y - y0)) + ((x.Z - z0) * (x.Z - z0))))
@@ -188,42 +188,42 @@ internal sealed class SortOrder
             case SearchParamType.Date when code == "_lastUpdated":
                 return (Expression<Func<ResourceRow, Instant?>>)(r => r.LastUpdated);
             case SearchParamType.Date:
-                var dates = db.DateIndex.OfParameter(type, code);
+                var dates = db.DateIndex.OfRowParameter(code);
                 return descending
                     ? (Expression<Func<ResourceRow, Instant?>>)(r => dates.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.End).Select(x => (Instant?)x.End).FirstOrDefault())
                     : r => dates.Where(x => x.RowId == r.RowId).OrderBy(x => x.Start).Select(x => (Instant?)x.Start).FirstOrDefault();
             case SearchParamType.Number:
-                var numbers = db.NumberIndex.OfParameter(type, code);
+                var numbers = db.NumberIndex.OfRowParameter(code);
                 return descending
                     ? (Expression<Func<ResourceRow, double?>>)(r => numbers.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault())
                     : r => numbers.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault();
             case SearchParamType.Quantity:
-                var quantities = db.QuantityIndex.OfParameter(type, code);
+                var quantities = db.QuantityIndex.OfRowParameter(code);
                 return descending
                     ? (Expression<Func<ResourceRow, double?>>)(r => quantities.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault())
                     : r => quantities.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => (double?)x.Value).FirstOrDefault();
             case SearchParamType.Token when code == "_id":
                 return (Expression<Func<ResourceRow, string?>>)(r => r.ResourceId);
             case SearchParamType.String:
-                var strings = db.StringIndex.OfParameter(type, code);
+                var strings = db.StringIndex.OfRowParameter(code);
                 text = descending
                     ? r => strings.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => x.Value).FirstOrDefault()
                     : r => strings.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => x.Value).FirstOrDefault();
                 return text;
             case SearchParamType.Token:
-                var tokens = db.TokenIndex.OfParameter(type, code);
+                var tokens = db.TokenIndex.OfRowParameter(code);
                 text = descending
                     ? r => tokens.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Code).Select(x => x.Code).FirstOrDefault()
                     : r => tokens.Where(x => x.RowId == r.RowId).OrderBy(x => x.Code).Select(x => x.Code).FirstOrDefault();
                 return text;
             case SearchParamType.Reference:
-                var references = db.ReferenceIndex.OfParameter(type, code);
+                var references = db.ReferenceIndex.OfRowParameter(code);
                 text = descending
                     ? r => references.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.TargetId).Select(x => x.TargetId).FirstOrDefault()
                     : r => references.Where(x => x.RowId == r.RowId).OrderBy(x => x.TargetId).Select(x => x.TargetId).FirstOrDefault();
                 return text;
             default:
-                var uris = db.UriIndex.OfParameter(type, code);
+                var uris = db.UriIndex.OfRowParameter(code);
                 text = descending
                     ? r => uris.Where(x => x.RowId == r.RowId).OrderByDescending(x => x.Value).Select(x => x.Value).FirstOrDefault()
                     : r => uris.Where(x => x.RowId == r.RowId).OrderBy(x => x.Value).Select(x => x.Value).FirstOrDefault();
