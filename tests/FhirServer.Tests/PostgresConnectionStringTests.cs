@@ -62,4 +62,21 @@ public sealed class PostgresConnectionStringTests
     {
         Assert.False(new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutResetOnClose(connectionString)).NoResetOnClose);
     }
+
+    [Fact]
+    public void WithoutJit_ConnectionStringWithoutOptions_StartsSessionsWithJitOff()
+    {
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutJit("Host=db;Database=fhirmh"));
+
+        Assert.Equal("-c jit=off", builder.Options);
+        Assert.Equal("fhirmh", builder.Database);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Options=-c jit=on")]
+    [InlineData("Host=db; options = -c statement_timeout=5s")]
+    public void WithoutJit_OperatorPassesOptions_TheirOptionsStand(string connectionString)
+    {
+        Assert.Equal(connectionString, PostgresConnectionString.WithoutJit(connectionString));
+    }
 }

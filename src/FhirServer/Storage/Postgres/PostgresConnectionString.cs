@@ -48,6 +48,19 @@ internal static partial class PostgresConnectionString
             ? connectionString
             : new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString;
 
+    /// <summary>
+    /// Sessions without JIT compilation (<c>Options=-c jit=off</c>) unless the operator's string
+    /// passes options of its own. JIT pays off on long scans; this server's statements follow
+    /// indexes and stop at a page, yet the planner charges a walk in index order (a sorted page
+    /// read from the date index, DateSortPage) as if it ran to the end: about 800,000 cost units at
+    /// 110,000 Observations, past <c>jit_above_cost</c>. Compiling then took 26 ms for a statement
+    /// that ran in 1.2 ms.
+    /// </summary>
+    public static string WithoutJit(string connectionString) =>
+        OptionsKeyword().IsMatch(connectionString)
+            ? connectionString
+            : new NpgsqlConnectionStringBuilder(connectionString) { Options = "-c jit=off" }.ConnectionString;
+
     /// <summary><c>Max Auto Prepare</c> in any of the spellings Npgsql accepts: the operator's choice stands, 0 included.</summary>
     [GeneratedRegex(@"max\s*auto\s*prepare\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AutoPrepareKeyword();
@@ -57,4 +70,7 @@ internal static partial class PostgresConnectionString
 
     [GeneratedRegex(@"no\s*reset\s*on\s*close\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NoResetKeyword();
+
+    [GeneratedRegex(@"(^|;)\s*options\s*=", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex OptionsKeyword();
 }
