@@ -64,19 +64,19 @@ public sealed class PostgresConnectionStringTests
     }
 
     [Fact]
-    public void WithoutJit_ConnectionStringWithoutOptions_StartsSessionsWithJitOff()
+    public void WithoutJitOrParallelWorkers_ConnectionStringWithoutOptions_StartsSessionsWithBothOff()
     {
-        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutJit("Host=db;Database=fhirmh"));
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutJitOrParallelWorkers("Host=db;Database=fhirmh"));
 
-        Assert.Equal("-c jit=off", builder.Options);
+        Assert.Equal("-c jit=off -c max_parallel_workers_per_gather=0", builder.Options);
         Assert.Equal("fhirmh", builder.Database);
     }
 
-    [Theory]
-    [InlineData("Host=db;Options=-c jit=on")]
-    [InlineData("Host=db; options = -c statement_timeout=5s")]
-    public void WithoutJit_OperatorPassesOptions_TheirOptionsStand(string connectionString)
+    [Fact]
+    public void WithoutJitOrParallelWorkers_OperatorSetsOneOfThem_TheirValueStandsAndTheOtherIsAdded()
     {
-        Assert.Equal(connectionString, PostgresConnectionString.WithoutJit(connectionString));
+        var builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.WithoutJitOrParallelWorkers("Host=db;Options=-c jit=on -c plan_cache_mode=auto"));
+
+        Assert.Equal("-c jit=on -c plan_cache_mode=auto -c max_parallel_workers_per_gather=0", builder.Options);
     }
 }

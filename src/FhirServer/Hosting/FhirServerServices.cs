@@ -237,7 +237,7 @@ internal static class FhirServerServices
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: 1));
                 break;
             case StorageProvider.Postgres:
-                var postgres = PostgresConnectionString.WithoutJit(PostgresConnectionString.WithoutResetOnClose(PostgresConnectionString.WithAutoPrepare(storage.ConnectionString ?? throw new InvalidOperationException(
+                var postgres = PostgresConnectionString.WithoutJitOrParallelWorkers(PostgresConnectionString.WithoutResetOnClose(PostgresConnectionString.WithAutoPrepare(storage.ConnectionString ?? throw new InvalidOperationException(
                     "Storage:ConnectionString is required when Storage:Provider is Postgres."))));
                 services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()).AddInterceptors(CustomPlanInterceptor.Instance));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
