@@ -15,5 +15,5 @@ internal static class IndexRowQueries
     /// </summary>
     public static IQueryable<T> OfRowParameter<T>(this IQueryable<T> set, string code)
         where T : IndexRow =>
-        set.Where(x => x.Param == code);
+        set.OfParameter(null, code);
 }
