@@ -25,6 +25,11 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         // Sorted searches of a handful of test resources read their pages in index order (DateSortPage)
         // from three matches on, so both that reader and ranking (fewer matches, previous pages) are tested.
         builder.UseSetting("Search:IndexOrderedSortFrom", "3");
+
+        // Searches with several criteria check three candidates of their smallest criterion one by
+        // one (RowIdWalk), then leave the rest of the page to the planner: every such search of the
+        // suite runs through both, and must find what the planner alone found.
+        builder.UseSetting("Search:RowIdWalkBudget", "3");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);

@@ -59,6 +59,7 @@ internal static class FhirServerServices
         services.AddSingleton(sp => new FhirSerializers(sp.GetRequiredService<IOptions<LimitsOptions>>().Value.MaxJsonDepth));
         services.AddSingleton<RequestBodyReader>();
         services.AddSingleton<StoredSearchParameters>();
+        services.AddSingleton<Search.Paging.CriterionCounts>();
         services.AddSingleton<SearchParameterRegistry>();
         services.AddScoped<SearchParameterWrites>();
         services.AddScoped<ReindexBatch>();
@@ -233,13 +234,13 @@ internal static class FhirServerServices
             case StorageProvider.Sqlite:
                 var sqlite = storage.ConnectionString ?? DefaultSqliteConnectionString();
                 EnsureSqliteFolder(sqlite);
-                services.AddDbContextPool<FhirDbContext, SqliteFhirDbContext>(o => o.UseSqlite(sqlite));
+                services.AddDbContextPool<FhirDbContext, SqliteFhirDbContext>(o => QueryPlans.AllowFences(o.UseSqlite(sqlite)));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: 1));
                 break;
             case StorageProvider.Postgres:
                 var postgres = PostgresConnectionString.WithoutJitOrParallelWorkers(PostgresConnectionString.WithoutResetOnClose(PostgresConnectionString.WithAutoPrepare(storage.ConnectionString ?? throw new InvalidOperationException(
                     "Storage:ConnectionString is required when Storage:Provider is Postgres."))));
-                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime()).AddInterceptors(CustomPlanInterceptor.Instance));
+                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => QueryPlans.AllowFences(o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime())).AddInterceptors(CustomPlanInterceptor.Instance));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
                 services.AddHostedService<StatisticsKeeper>();
                 break;

@@ -22,6 +22,7 @@ internal sealed class SearchInteraction(
     FhirDbContext db,
     StoredSearchParameters storedParameters,
     IOptions<SearchOptions> options,
+    CriterionCounts counts,
     Security.AccessChecks access)
 {
     public async Task<FhirResponse> HandleAsync(FhirRequest request, CancellationToken cancellationToken)
@@ -54,7 +55,10 @@ internal sealed class SearchInteraction(
         var isBefore = page is { IsBefore: true };
         var pageQuery = page is null ? matches : order.From(matches, page);
         var nearest = NearestFirst.For(db, single, search.Sort);
-        var indexOrdered = search.Count == 0 ? null : (IIndexOrderedPage?)nearest ?? await DateSortPage.ForAsync(db, single, search.Sort, page, matches, options.Value.IndexOrderedSortFrom, cancellationToken);
+        var indexOrdered = search.Count == 0 ? null
+            : (IIndexOrderedPage?)nearest
+              ?? (IIndexOrderedPage?)await DateSortPage.ForAsync(db, single, search.Sort, page, matches, options.Value.IndexOrderedSortFrom, cancellationToken)
+              ?? await RowIdWalk.ForAsync(builder, db, counts, single, search, criteria, page, request.BaseUrl, options.Value.RowIdWalkBudget, cancellationToken);
         var rows = search.Count == 0 ? []
             : indexOrdered is not null ? await indexOrdered.TakeAsync(matches, page, search.Count + 1, cancellationToken)
             : await PageAsync(order, pageQuery, isBefore, search.Count + 1, cancellationToken);

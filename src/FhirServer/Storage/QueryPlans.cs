@@ -14,4 +14,13 @@ internal static class QueryPlans
     public const string CustomPlanTag = "plan: custom";
 
     public static IQueryable<T> PlannedForItsValues<T>(this IQueryable<T> query) => query.TagWith(CustomPlanTag);
+
+    /// <summary>
+    /// Without EF Core's warning for an OFFSET without an ORDER BY: criteria checked one by one
+    /// end their EXISTS sub-queries with <c>OFFSET 0</c> so that PostgreSQL keeps them apart from
+    /// the join (Search.Sql.SearchQueryBuilder.CheckedOneByOne), and whether a row exists does not
+    /// depend on any order. The warning was logged for every such query.
+    /// </summary>
+    public static DbContextOptionsBuilder AllowFences(DbContextOptionsBuilder options) =>
+        options.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.RowLimitingOperationWithoutOrderByWarning));
 }

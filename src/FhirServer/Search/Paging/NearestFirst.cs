@@ -92,12 +92,7 @@ internal sealed class NearestFirst : IIndexOrderedPage
             batch = Math.Min(batch * Growth, BatchCeiling);
         }
 
-        // Still current and live: a version superseded while the batches were read is left out
-        // rather than shown as it was.
-        var rows = await _db.Resources.Where(r => found.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted)
-            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
-            .ToDictionaryAsync(r => r.RowId, cancellationToken);
-        return [.. found.Where(rows.ContainsKey).Select(id => rows[id])];
+        return await RowIdWalk.ReadAsync(_db, found, cancellationToken);
     }
 
     /// <summary>The sort key of a row of the last page, as <see cref="SortOrder"/> writes it into page tokens.</summary>

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using NodaTime;
+
+namespace FhirMh.FhirServer.Search.Paging;
+
+/// <summary>
+/// How many resources each search criterion matched when last counted, kept for a minute: the
+/// criterion <see cref="RowIdWalk"/> walks is the one with the fewest. The counts only choose an
+/// order of work; a stale one makes a page slower, never different. PostgreSQL's own estimates
+/// are no guide here: it divides a criterion's rows by every row of the table, whatever the type,
+/// and expected about 6 services from a chain that matched 4,564.
+/// </summary>
+internal sealed class CriterionCounts(IClock clock)
+{
+    /// <summary>
+    /// Counting stops here, so that a count costs at most this many index rows: a walk does not
+    /// start from a criterion with more rows (<see cref="RowIdWalk"/>).
+    /// </summary>
+    public const int Ceiling = 10_000;
+
+    private const int MostKept = 10_000;
+
+    private static readonly Duration Lifetime = Duration.FromMinutes(1);
+
+    private readonly ConcurrentDictionary<string, (int Count, Instant Until)> _counts = new(StringComparer.Ordinal);
+
+    /// <summary>The resources the criterion named <paramref name="key"/> matches, up to <see cref="Ceiling"/>.</summary>
+    public async Task<int> CountAsync(string key, IQueryable<long> rowIds, CancellationToken cancellationToken)
+    {
+        var now = clock.GetCurrentInstant();
+        if (_counts.TryGetValue(key, out var kept) && kept.Until > now)
+        {
+            return kept.Count;
+        }
+
+        var count = await rowIds.Distinct().Take(Ceiling).CountAsync(cancellationToken);
+        if (_counts.Count >= MostKept)
+        {
+            // Searches on ever new values (identifiers) would otherwise grow this without end.
+            _counts.Clear();
+        }
+
+        _counts[key] = (count, now + Lifetime);
+        return count;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.Json.Nodes;
+
+namespace FhirMh.FhirServer.IntegrationTests;
+
+/// <summary>
+/// Pages of a search with several criteria in the default order, read by walking the smallest
+/// criterion's rows and checking each candidate (Search:RowIdWalkBudget 50 here: a first window
+/// of 32 candidates, then at most 18 more, then the planner). Each test tags its own Patients and
+/// makes some of them female; <c>gender:not=male</c> has no index rows of its own to walk, so the
+/// walk goes over the tag's. The pages must hold exactly the females, in the order they were
+/// created, however the page was found.
+/// </summary>
+public abstract class RowIdWalkTests(StorageFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+    private readonly string _tag = Guid.NewGuid().ToString("N")[..12];
+
+    [Fact]
+    public async Task MatchesSpreadPastTheFirstWindow_ComeInCreationOrder_AcrossPages()
+    {
+        var ids = await CreateAsync(45, female: [10, 36, 38, 40, 42, 44]);
+
+        var first = await SearchAsync($"Patient?_tag={_tag}&gender:not=male&_count=3");
+        Assert.Equal([ids[10], ids[36], ids[38]], Matches(first));
+        var second = await SearchAsync(Next(first));
+        Assert.Equal([ids[40], ids[42], ids[44]], Matches(second));
+        Assert.Null(NextOrNull(second));
+    }
+
+    [Fact]
+    public async Task NoMatchInTheFirstWindow_LeavesThePageToThePlanner_WithNothingMissed()
+    {
+        var ids = await CreateAsync(45, female: [40, 41]);
+
+        var page = await SearchAsync($"Patient?_tag={_tag}&gender:not=male&_count=3");
+
+        Assert.Equal([ids[40], ids[41]], Matches(page));
+        Assert.Null(NextOrNull(page));
+    }
+
+    [Fact]
+    public async Task BudgetSpent_TheRestOfThePageComesFromThePlanner_AfterTheLastRowWalked()
+    {
+        var ids = await CreateAsync(75, female: [5, 49, 50, 60, 61, 62, 70]);
+
+        var first = await SearchAsync($"Patient?_tag={_tag}&gender:not=male&_count=4");
+        Assert.Equal([ids[5], ids[49], ids[50], ids[60]], Matches(first));
+        var second = await SearchAsync(Next(first));
+        Assert.Equal([ids[61], ids[62], ids[70]], Matches(second));
+        Assert.Null(NextOrNull(second));
+    }
+
+    [Fact]
+    public async Task ChainCheckedOneByOne_MatchesWhatTheJoinedChainMatches()
+    {
+        var ids = await CreateAsync(40, female: [3, 33, 39]);
+        var observations = new List<string>();
+        foreach (var (patient, index) in ids.Select((id, i) => (id, i)))
+        {
+            var code = index % 2 == 0 ? "even" : "odd";
+            observations.Add(await PostAsync(new JsonObject
+            {
+                ["resourceType"] = "Observation",
+                ["status"] = "final",
+                ["meta"] = new JsonObject { ["tag"] = new JsonArray(new JsonObject { ["code"] = _tag }) },
+                ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/parity", ["code"] = code }) },
+                ["subject"] = new JsonObject { ["reference"] = $"Patient/{patient}" },
+            }));
+        }
+
+        var page = await SearchAsync($"Observation?_tag={_tag}&code=http://example.org/parity|odd&subject:Patient.gender:not=male&_count=10");
+
+        Assert.Equal([observations[3], observations[33], observations[39]], Matches(page));
+    }
+
+    /// <summary>Patients 1..count in creation order (index 0 unused), tagged, female at the given positions and male elsewhere.</summary>
+    private async Task<List<string>> CreateAsync(int count, int[] female)
+    {
+        var ids = new List<string> { string.Empty };
+        for (var i = 1; i <= count; i++)
+        {
+            ids.Add(await PostAsync(new JsonObject
+            {
+                ["resourceType"] = "Patient",
+                ["meta"] = new JsonObject { ["tag"] = new JsonArray(new JsonObject { ["code"] = _tag }) },
+                ["gender"] = female.Contains(i) ? "female" : "male",
+            }));
+        }
+
+        return ids;
+    }
+
+    private async Task<string> PostAsync(JsonObject resource)
+    {
+        using var response = await _client.PostAsync($"/fhir/{(string)resource["resourceType"]!}", Fhir.Json(resource));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.BodyAsync()).Id();
+    }
+
+    private async Task<JsonObject> SearchAsync(string relative)
+    {
+        using var response = await _client.GetAsync("/fhir/" + relative);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.BodyAsync();
+    }
+
+    private static List<string> Matches(JsonObject bundle) => bundle.Ids("match");
+
+    private static string Next(JsonObject bundle) => NextOrNull(bundle) ?? throw new Xunit.Sdk.XunitException("The page has no next link.");
+
+    private static string? NextOrNull(JsonObject bundle) =>
+        bundle["link"]!.AsArray().SingleOrDefault(l => (string?)l!["relation"] == "next") is { } link
+            ? new Uri((string)link["url"]!).PathAndQuery["/fhir/".Length..]
+            : null;
+}
+
+/// <summary>A server on SQLite whose walks check at most 50 candidates.</summary>
+public sealed class RowIdWalkSqliteFixture : SqliteFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Search:RowIdWalkBudget"] = "50" };
+}
+
+/// <summary>A server on PostgreSQL whose walks check at most 50 candidates.</summary>
+public sealed class RowIdWalkPostgresFixture : PostgresFixture
+{
+    protected override IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string> { ["Search:RowIdWalkBudget"] = "50" };
+}
+
+public sealed class SqliteRowIdWalkTests(RowIdWalkSqliteFixture fixture) : RowIdWalkTests(fixture), IClassFixture<RowIdWalkSqliteFixture>;
+
+public sealed class PostgresRowIdWalkTests(RowIdWalkPostgresFixture fixture) : RowIdWalkTests(fixture), IClassFixture<RowIdWalkPostgresFixture>;
