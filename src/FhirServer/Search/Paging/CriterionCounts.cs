@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using FhirMh.FhirServer.Storage;
 using Microsoft.EntityFrameworkCore;
 using NodaTime;
 
@@ -34,7 +35,7 @@ internal sealed class CriterionCounts(IClock clock)
             return kept.Count;
         }
 
-        var count = await rowIds.Distinct().Take(Ceiling).CountAsync(cancellationToken);
+        var count = await rowIds.Distinct().Take(Ceiling).PlannedForItsValues().CountAsync(cancellationToken);
         if (_counts.Count >= MostKept)
         {
             // Searches on ever new values (identifiers) would otherwise grow this without end.

@@ -82,14 +82,28 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         {
             var (from, remaining) = (after, take - found.Count);
             var candidates = _driver.Where(id => id > from).OrderBy(id => id).Take(window);
-            found.AddRange(await Matching(candidates).Take(remaining).ToListAsync(cancellationToken));
+            List<long> seen;
+            if (walked == 0)
+            {
+                // The first window, a few dozen rows, is checked whole in one statement that also
+                // tells where it ended.
+                var flagged = await Flagged(candidates).ToListAsync(cancellationToken);
+                found.AddRange(flagged.Where(c => c.IsMatch).Select(c => c.RowId).Take(remaining));
+                seen = [.. flagged.Select(c => c.RowId)];
+            }
+            else
+            {
+                // A larger window stops at the last match the page needs; only when it does not is
+                // it read again to tell where it ended.
+                found.AddRange(await Matching(candidates).Take(remaining).PlannedForItsValues().ToListAsync(cancellationToken));
+                seen = found.Count == take ? [] : await candidates.PlannedForItsValues().ToListAsync(cancellationToken);
+            }
+
             if (found.Count == take)
             {
                 break;
             }
 
-            // The whole window was checked: where it ended, and whether the criterion has rows beyond.
-            var seen = await candidates.ToListAsync(cancellationToken);
             walked += seen.Count;
             if (seen.Count < window)
             {
@@ -107,7 +121,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
                 break;
             }
 
-            // The statement stops at the last match the page needs, so one window can take the rest of the budget.
+            // That statement stops at the last match the page needs, so one window can take the rest of the budget.
             window = _budget - walked;
         }
 
@@ -135,5 +149,22 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         var oneByOne = _checked;
         var fence = 0;
         return candidates.Where(id => oneByOne.Where(r => r.RowId == id).Skip(fence).Any()).OrderBy(id => id);
+    }
+
+    /// <summary>Every candidate, in row id order, with whether it matches.</summary>
+    private IQueryable<Candidate> Flagged(IQueryable<long> candidates)
+    {
+        var oneByOne = _checked;
+        var fence = 0;
+        return candidates.Select(id => new Candidate { RowId = id, IsMatch = oneByOne.Where(r => r.RowId == id).Skip(fence).Any() })
+            .OrderBy(c => c.RowId)
+            .PlannedForItsValues();
+    }
+
+    private sealed class Candidate
+    {
+        public long RowId { get; init; }
+
+        public bool IsMatch { get; init; }
     }
 }
