@@ -26,23 +26,33 @@ internal sealed class CriterionCounts(IClock clock)
 
     private readonly ConcurrentDictionary<string, (int Count, Instant Until)> _counts = new(StringComparer.Ordinal);
 
-    /// <summary>The resources the criterion named <paramref name="key"/> matches, up to <see cref="Ceiling"/>.</summary>
-    public async Task<int> CountAsync(string key, IQueryable<long> rowIds, CancellationToken cancellationToken)
+    /// <summary>
+    /// The resources the criterion named <paramref name="key"/> matches, or <paramref name="upTo"/>
+    /// (at most <see cref="Ceiling"/>) when it matches that many or more.
+    /// </summary>
+    public async Task<int> CountAsync(string key, IQueryable<long> rowIds, int upTo, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
+        var cap = Math.Min(upTo, Ceiling);
         if (_counts.TryGetValue(key, out var kept) && kept.Until > now)
         {
-            return kept.Count;
+            // A kept count is exact, or the ceiling, which is at least any cap.
+            return Math.Min(kept.Count, cap);
         }
 
-        var count = await rowIds.Distinct().Take(Ceiling).PlannedForItsValues().CountAsync(cancellationToken);
-        if (_counts.Count >= MostKept)
+        var count = await rowIds.Distinct().Take(cap).PlannedForItsValues().CountAsync(cancellationToken);
+        if (count < cap || cap == Ceiling)
         {
-            // Searches on ever new values (identifiers) would otherwise grow this without end.
-            _counts.Clear();
+            // Kept when exact, or known to reach the ceiling; a count cut short by a smaller cap says too little.
+            if (_counts.Count >= MostKept)
+            {
+                // Searches on ever new values (identifiers) would otherwise grow this without end.
+                _counts.Clear();
+            }
+
+            _counts[key] = (count, now + Lifetime);
         }
 
-        _counts[key] = (count, now + Lifetime);
         return count;
     }
 }

@@ -57,10 +57,11 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             return null;
         }
 
-        var (driver, fewest) = (drivers[0].RowIds, int.MaxValue);
+        var (driver, fewest) = (drivers[0].RowIds, CriterionCounts.Ceiling);
         foreach (var (key, rowIds) in drivers)
         {
-            var count = await counts.CountAsync(key, rowIds, cancellationToken);
+            // Counted only as far as the fewest so far: a broad date range is not read ten thousand rows deep to lose to a subject's ten.
+            var count = await counts.CountAsync(key, rowIds, fewest, cancellationToken);
             if (count < fewest)
             {
                 (driver, fewest) = (rowIds, count);

@@ -67,12 +67,23 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     /// with a key naming it among the searches of <paramref name="type"/> (<see cref="Paging.RowIdWalk"/>):
     /// not <c>:contains</c> or <c>:text</c>, which read every value of their parameter.
     /// </summary>
+    /// <remarks>
+    /// Equality criteria (references, tokens, uris) come first, then strings, then ranges (dates,
+    /// numbers, quantities), which usually match the most rows: each count after the first stops at
+    /// the fewest rows found so far.
+    /// </remarks>
     public List<(string Key, IQueryable<long> RowIds)> Drivers(string type, IReadOnlyList<SearchCriterion> criteria, string baseUrl) =>
     [
         .. criteria.OfType<ValueCriterion>()
             .Where(c => c.Modifier is not ("contains" or "text"))
             .Select(c => (Criterion: c, RowIds: IndexedRowIds(type, c, baseUrl)))
             .Where(d => d.RowIds is not null)
+            .OrderBy(d => d.Criterion.Parameter.Type switch
+            {
+                SearchParamType.Reference or SearchParamType.Token or SearchParamType.Uri => 0,
+                SearchParamType.String => 1,
+                _ => 2,
+            })
             .Select(d => (Key(type, d.Criterion), d.RowIds!)),
     ];
 
