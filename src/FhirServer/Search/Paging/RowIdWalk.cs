@@ -58,6 +58,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         }
 
         var (driver, fewest) = (drivers[0].RowIds, CriterionCounts.Ceiling);
+        var firstWindow = FirstWindow(search.Count + 1, budget);
         foreach (var (key, rowIds) in drivers)
         {
             // Counted only as far as the fewest so far: a broad date range is not read ten thousand rows deep to lose to a subject's ten.
@@ -65,6 +66,12 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             if (count < fewest)
             {
                 (driver, fewest) = (rowIds, count);
+            }
+
+            if (fewest < firstWindow)
+            {
+                // One window walks it whole: no other criterion could make the page cheaper.
+                break;
             }
         }
 
@@ -78,7 +85,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         var after = page?.RowId ?? 0;
         var found = new List<long>(take);
         var walked = 0;
-        var window = Math.Min(Math.Max(take * 2, FirstWindowFloor), _budget);
+        var window = FirstWindow(take, _budget);
         while (true)
         {
             var (from, remaining) = (after, take - found.Count);
@@ -128,6 +135,8 @@ internal sealed class RowIdWalk : IIndexOrderedPage
 
         return await ReadAsync(_db, found, cancellationToken);
     }
+
+    private static int FirstWindow(int take, int budget) => Math.Min(Math.Max(take * 2, FirstWindowFloor), budget);
 
     /// <summary>The default order has no sort values: a page token holds the row id alone.</summary>
     public List<string?> KeysOf(long rowId) => [];
