@@ -24,7 +24,7 @@ internal sealed class CriterionCounts(IClock clock)
 
     private static readonly Duration Lifetime = Duration.FromMinutes(1);
 
-    private readonly ConcurrentDictionary<string, (int Count, Instant Until)> _counts = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (int Count, bool IsAtLeast, Instant Until)> _counts = new(StringComparer.Ordinal);
 
     /// <summary>
     /// The resources the criterion named <paramref name="key"/> matches, or <paramref name="upTo"/>
@@ -34,25 +34,20 @@ internal sealed class CriterionCounts(IClock clock)
     {
         var now = clock.GetCurrentInstant();
         var cap = Math.Min(upTo, Ceiling);
-        if (_counts.TryGetValue(key, out var kept) && kept.Until > now)
+        if (_counts.TryGetValue(key, out var kept) && kept.Until > now && (!kept.IsAtLeast || cap <= kept.Count))
         {
-            // A kept count is exact, or the ceiling, which is at least any cap.
             return Math.Min(kept.Count, cap);
         }
 
         var count = await rowIds.Distinct().Take(cap).PlannedForItsValues().CountAsync(cancellationToken);
-        if (count < cap || cap == Ceiling)
+        if (_counts.Count >= MostKept)
         {
-            // Kept when exact, or known to reach the ceiling; a count cut short by a smaller cap says too little.
-            if (_counts.Count >= MostKept)
-            {
-                // Searches on ever new values (identifiers) would otherwise grow this without end.
-                _counts.Clear();
-            }
-
-            _counts[key] = (count, now + Lifetime);
+            // Searches on ever new values (identifiers) would otherwise grow this without end.
+            _counts.Clear();
         }
 
+        // A count that reached its cap says "at least": enough for any later cap up to it.
+        _counts[key] = (count, count == cap, now + Lifetime);
         return count;
     }
 }
