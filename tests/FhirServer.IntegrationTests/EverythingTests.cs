@@ -71,19 +71,9 @@ public abstract class EverythingTests(StorageFixture fixture)
         return observation;
     }
 
-    private async Task<string> CreateAsync(JsonObject resource)
-    {
-        using var response = await _client.PostAsync($"/fhir/{(string)resource["resourceType"]!}", Fhir.Json(resource));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.BodyAsync()).Id();
-    }
+    private Task<string> CreateAsync(JsonObject resource) => _client.CreateAsync(resource);
 
-    private async Task<JsonObject> GetAsync(string relative)
-    {
-        using var response = await _client.GetAsync("/fhir/" + relative);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.BodyAsync();
-    }
+    private Task<JsonObject> GetAsync(string relative) => _client.GetOkAsync(relative);
 
     private static List<string> Keys(JsonObject bundle, string mode) =>
         (bundle["entry"]?.AsArray() ?? [])

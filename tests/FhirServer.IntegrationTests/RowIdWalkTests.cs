@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 
 namespace FhirMh.FhirServer.IntegrationTests;
@@ -21,9 +20,9 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
     {
         var ids = await CreateAsync(45, female: [10, 36, 38, 40, 42, 44]);
 
-        var first = await SearchAsync($"Patient?_tag={_tag}&gender:not=male&_count=3");
+        var first = await _client.GetOkAsync($"Patient?_tag={_tag}&gender:not=male&_count=3");
         Assert.Equal([ids[10], ids[36], ids[38]], Matches(first));
-        var second = await SearchAsync(Next(first));
+        var second = await _client.GetOkAsync(Next(first));
         Assert.Equal([ids[40], ids[42], ids[44]], Matches(second));
         Assert.Null(NextOrNull(second));
     }
@@ -33,7 +32,7 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
     {
         var ids = await CreateAsync(45, female: [40, 41]);
 
-        var page = await SearchAsync($"Patient?_tag={_tag}&gender:not=male&_count=3");
+        var page = await _client.GetOkAsync($"Patient?_tag={_tag}&gender:not=male&_count=3");
 
         Assert.Equal([ids[40], ids[41]], Matches(page));
         Assert.Null(NextOrNull(page));
@@ -44,9 +43,9 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
     {
         var ids = await CreateAsync(75, female: [5, 49, 50, 60, 61, 62, 70]);
 
-        var first = await SearchAsync($"Patient?_tag={_tag}&gender:not=male&_count=4");
+        var first = await _client.GetOkAsync($"Patient?_tag={_tag}&gender:not=male&_count=4");
         Assert.Equal([ids[5], ids[49], ids[50], ids[60]], Matches(first));
-        var second = await SearchAsync(Next(first));
+        var second = await _client.GetOkAsync(Next(first));
         Assert.Equal([ids[61], ids[62], ids[70]], Matches(second));
         Assert.Null(NextOrNull(second));
     }
@@ -59,7 +58,7 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         foreach (var (patient, index) in ids.Select((id, i) => (id, i)))
         {
             var code = index % 2 == 0 ? "even" : "odd";
-            observations.Add(await PostAsync(new JsonObject
+            observations.Add(await _client.CreateAsync(new JsonObject
             {
                 ["resourceType"] = "Observation",
                 ["status"] = "final",
@@ -69,7 +68,7 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
             }));
         }
 
-        var page = await SearchAsync($"Observation?_tag={_tag}&code=http://example.org/parity|odd&subject:Patient.gender:not=male&_count=10");
+        var page = await _client.GetOkAsync($"Observation?_tag={_tag}&code=http://example.org/parity|odd&subject:Patient.gender:not=male&_count=10");
 
         Assert.Equal([observations[3], observations[33], observations[39]], Matches(page));
     }
@@ -80,7 +79,7 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         var ids = new List<string> { string.Empty };
         for (var i = 1; i <= count; i++)
         {
-            ids.Add(await PostAsync(new JsonObject
+            ids.Add(await _client.CreateAsync(new JsonObject
             {
                 ["resourceType"] = "Patient",
                 ["meta"] = new JsonObject { ["tag"] = new JsonArray(new JsonObject { ["code"] = _tag }) },
@@ -89,20 +88,6 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         }
 
         return ids;
-    }
-
-    private async Task<string> PostAsync(JsonObject resource)
-    {
-        using var response = await _client.PostAsync($"/fhir/{(string)resource["resourceType"]!}", Fhir.Json(resource));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.BodyAsync()).Id();
-    }
-
-    private async Task<JsonObject> SearchAsync(string relative)
-    {
-        using var response = await _client.GetAsync("/fhir/" + relative);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await response.BodyAsync();
     }
 
     private static List<string> Matches(JsonObject bundle) => bundle.Ids("match");

@@ -675,12 +675,7 @@ public abstract class SearchTests(StorageFixture fixture)
 
     private JsonObject Tagged() => new() { ["tag"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/test-run", ["code"] = _unique }) };
 
-    private async Task<string> CreateAsync(JsonObject resource)
-    {
-        using var response = await _client.PostAsync($"/fhir/{(string)resource["resourceType"]!}", Fhir.Json(resource));
-        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        return (await response.BodyAsync()).Id();
-    }
+    private Task<string> CreateAsync(JsonObject resource) => _client.CreateAsync(resource);
 
     private async Task<JsonObject> SearchAsync(string relative)
     {
