@@ -92,7 +92,7 @@ internal sealed class NearestFirst : IIndexOrderedPage
             batch = Math.Min(batch * Growth, BatchCeiling);
         }
 
-        return await RowIdWalk.ReadAsync(_db, found, cancellationToken);
+        return await MatchedRow.ReadCurrentAsync(_db, found, cancellationToken);
     }
 
     /// <summary>The sort key of a row of the last page, as <see cref="SortOrder"/> writes it into page tokens.</summary>

@@ -133,25 +133,13 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             window = _budget - walked;
         }
 
-        return await ReadAsync(_db, found, cancellationToken);
+        return await MatchedRow.ReadCurrentAsync(_db, found, cancellationToken);
     }
 
     private static int FirstWindow(int take, int budget) => Math.Min(Math.Max(take * 2, FirstWindowFloor), budget);
 
     /// <summary>The default order has no sort values: a page token holds the row id alone.</summary>
     public List<string?> KeysOf(long rowId) => [];
-
-    /// <summary>
-    /// The rows of <paramref name="found"/> in that order, read with their JSON; a row superseded or
-    /// deleted since it was found is left out rather than shown as it was.
-    /// </summary>
-    internal static async Task<List<MatchedRow>> ReadAsync(FhirDbContext db, List<long> found, CancellationToken cancellationToken)
-    {
-        var rows = await db.Resources.Where(r => found.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted)
-            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
-            .ToDictionaryAsync(r => r.RowId, cancellationToken);
-        return [.. found.Where(rows.ContainsKey).Select(id => rows[id])];
-    }
 
     /// <summary>The candidates that match, in row id order: each checked on its own, as the walk reaches it.</summary>
     private IQueryable<long> Matching(IQueryable<long> candidates)
