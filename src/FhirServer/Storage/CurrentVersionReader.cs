@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data;
 using System.Data.Common;
 using FhirMh.FhirServer.Search.Sql;
@@ -31,9 +32,23 @@ internal static class CurrentVersionReader
     private const string PatientSql = Columns +
         ", r.resource_id <> @own AND " + ConsentFunction.Name + "(r.resource_id, " + DeniesArguments + Where;
 
-    private const string CompartmentSql = Columns +
-        ", EXISTS (SELECT 1 FROM ix_reference x WHERE x.row_id = r.row_id AND x.target_type = 'Patient' AND x.param = ANY (@parameters) " +
-        "AND x.target_id <> @own AND " + ConsentFunction.Name + "(x.target_id, " + DeniesArguments + ")" + Where;
+    /// <summary>The secured read of a compartment type, by type: its parameters are written into the statement.</summary>
+    private static readonly ConcurrentDictionary<string, string> CompartmentSql = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The compartment's parameters are literals, not a parameter: with an array parameter
+    /// PostgreSQL costs the generic plan for ten array elements probed one by one, finds it dearer
+    /// than a custom plan and so re-plans the read at every execution (about as long as running
+    /// it). With the names in the text the prepared statement settles on its generic plan.
+    /// </summary>
+    private static string CompartmentSqlOf(ConsentCriterion consent) => CompartmentSql.GetOrAdd(consent.ResourceType, _ =>
+        Columns +
+        ", EXISTS (SELECT 1 FROM ix_reference x WHERE x.row_id = r.row_id AND x.target_type = 'Patient' AND x.param IN (" +
+        string.Join(", ", consent.CompartmentParameters.Select(SqlLiteral)) + ") " +
+        "AND x.target_id <> @own AND " + ConsentFunction.Name + "(x.target_id, " + DeniesArguments + ")" + Where);
+
+    /// <summary>A search parameter's code as a SQL string literal (codes are tokens; a quote is doubled all the same).</summary>
+    private static string SqlLiteral(string code) => "'" + code.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     public static async Task<StoredVersion?> ReadAsync(FhirDbContext db, string type, string id, CancellationToken cancellationToken) =>
         (await ReadAsync(db, type, id, consent: null, cancellationToken)).Current;
@@ -51,7 +66,7 @@ internal static class CurrentVersionReader
         try
         {
             await using var command = database.GetDbConnection().CreateCommand();
-            command.CommandText = consent is null ? Sql : consent.ResourceType == "Patient" ? PatientSql : CompartmentSql;
+            command.CommandText = consent is null ? Sql : consent.ResourceType == "Patient" ? PatientSql : CompartmentSqlOf(consent);
             command.Transaction = database.CurrentTransaction?.GetDbTransaction();
             AddParameter(command, "@type", type);
             AddParameter(command, "@id", id);
@@ -64,10 +79,6 @@ internal static class CurrentVersionReader
                 AddParameter(command, "@now", consent.Now);
                 AddParameter(command, "@denyByDefault", consent.IsDenyByDefault);
                 AddParameter(command, "@dateParameter", consent.DataDateParameter);
-                if (consent.ResourceType != "Patient")
-                {
-                    AddParameter(command, "@parameters", consent.CompartmentParameters.ToArray());
-                }
             }
 
             if (database.IsNpgsql())
