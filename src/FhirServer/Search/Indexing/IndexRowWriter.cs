@@ -10,11 +10,18 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace FhirMh.FhirServer.Search.Indexing;
 
 /// <summary>
-/// Writes the index rows of new versions with multi-row INSERT statements, several tables to a
-/// command, in the caller's database transaction. A version has tens of index rows; EF Core's
-/// change tracker would track, fix up and batch each of them one by one, which cost more than
-/// building the rows. Tables, columns and value conversions come from the EF Core model, so the
-/// rows land exactly as the model maps them on either provider.
+/// Writes the index rows of new versions, several tables to a command, in the caller's database
+/// transaction. A version has tens of index rows; EF Core's change tracker would track, fix up and
+/// batch each of them one by one, which cost more than building the rows. Tables, columns and
+/// value conversions come from the EF Core model, so the rows land exactly as the model maps them
+/// on either provider.
+/// <para>
+/// On PostgreSQL each table gets one <c>INSERT … SELECT * FROM unnest(…)</c> with an array per
+/// column, whatever the number of rows: a multi-row VALUES list had a parameter per value, so a
+/// batch of a few hundred versions was a statement of thousands of parameters, different at each
+/// batch, that the driver parsed and named and PostgreSQL parsed and planned anew (tens of
+/// milliseconds a batch). On SQLite, which has no arrays, rows go as multi-row VALUES.
+/// </para>
 /// </summary>
 internal sealed class IndexRowWriter
 {
@@ -38,6 +45,7 @@ internal sealed class IndexRowWriter
             return;
         }
 
+        var isArrays = db.Database.IsNpgsql();
         var limit = db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters;
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
@@ -49,6 +57,12 @@ internal sealed class IndexRowWriter
             {
                 var table = _tables.GetOrAdd((db.Model, group.Key), key => IndexTable.Of(db, key.Model, key.RowType));
                 var pending = group.ToList();
+                if (isArrays)
+                {
+                    table.AppendUnnest(sql, command, pending);
+                    continue;
+                }
+
                 var perStatement = limit / table.Columns.Count;
                 for (var start = 0; start < pending.Count; start += perStatement)
                 {
@@ -93,7 +107,7 @@ internal sealed class IndexRowWriter
             var sql = db.GetService<ISqlGenerationHelper>();
             var entity = model.FindEntityType(rowType) ?? throw new InvalidOperationException($"{rowType.Name} is not in the model.");
             var columns = entity.GetProperties()
-                .Select(p => new IndexColumn(sql.DelimitIdentifier(p.GetColumnName()), Getter(rowType, p), p.GetRelationalTypeMapping()))
+                .Select(p => new IndexColumn(sql.DelimitIdentifier(p.GetColumnName()), Getter(rowType, p), p.GetRelationalTypeMapping(), p.IsNullable))
                 .ToList();
             return new IndexTable(sql.DelimitIdentifier(entity.GetTableName()!), columns);
         }
@@ -117,6 +131,33 @@ internal sealed class IndexRowWriter
             sql.Append(";\n");
         }
 
+        /// <summary>
+        /// All of <paramref name="rows"/> as one statement with an array parameter per column, each
+        /// cast to the column's store type (a text array cast to <c>character varying(64)[]</c>
+        /// keeps the length check of the column).
+        /// </summary>
+        public void AppendUnnest(StringBuilder sql, DbCommand command, List<IndexRow> rows)
+        {
+            sql.Append("INSERT INTO ").Append(Name).Append(" (").AppendJoin(", ", Columns.Select(c => c.Name)).Append(") SELECT * FROM unnest(");
+            for (var c = 0; c < Columns.Count; c++)
+            {
+                var column = Columns[c];
+                var values = Array.CreateInstance(column.ProviderType, rows.Count);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    values.SetValue(column.ToProvider(rows[i]), i);
+                }
+
+                var parameter = command.CreateParameter();
+                parameter.ParameterName = "@i" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                parameter.Value = values;
+                command.Parameters.Add(parameter);
+                sql.Append(c == 0 ? string.Empty : ", ").Append(parameter.ParameterName).Append("::").Append(column.Mapping.StoreType).Append("[]");
+            }
+
+            sql.Append(");\n");
+        }
+
         /// <summary>A compiled read of the property, boxed: the type mapping converts it for the provider.</summary>
         private static Func<IndexRow, object?> Getter(Type rowType, IProperty property)
         {
@@ -126,5 +167,18 @@ internal sealed class IndexRowWriter
         }
     }
 
-    private sealed record IndexColumn(string Name, Func<IndexRow, object?> Get, RelationalTypeMapping Mapping);
+    private sealed record IndexColumn(string Name, Func<IndexRow, object?> Get, RelationalTypeMapping Mapping, bool IsNullable)
+    {
+        /// <summary>The element type of the column's array: the provider's type, nullable when the column is.</summary>
+        public Type ProviderType { get; } = ElementType(Mapping.Converter?.ProviderClrType ?? Mapping.ClrType, IsNullable);
+
+        public object? ToProvider(IndexRow row)
+        {
+            var value = Get(row);
+            return value is not null && Mapping.Converter is { } converter ? converter.ConvertToProvider(value) : value;
+        }
+
+        private static Type ElementType(Type type, bool isNullable) =>
+            isNullable && type.IsValueType && Nullable.GetUnderlyingType(type) is null ? typeof(Nullable<>).MakeGenericType(type) : type;
+    }
 }
