@@ -133,8 +133,9 @@ internal sealed class IndexRowWriter
 
         /// <summary>
         /// All of <paramref name="rows"/> as one statement with an array parameter per column, each
-        /// cast to the column's store type (a text array cast to <c>character varying(64)[]</c>
-        /// keeps the length check of the column).
+        /// cast to an array of the column's base type, without its length: an explicit cast to
+        /// <c>character varying(64)</c> would cut a longer value silently, whereas the insert's own
+        /// conversion into the column refuses it, as the VALUES path does.
         /// </summary>
         public void AppendUnnest(StringBuilder sql, DbCommand command, List<IndexRow> rows)
         {
@@ -152,7 +153,7 @@ internal sealed class IndexRowWriter
                 parameter.ParameterName = "@i" + command.Parameters.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 parameter.Value = values;
                 command.Parameters.Add(parameter);
-                sql.Append(c == 0 ? string.Empty : ", ").Append(parameter.ParameterName).Append("::").Append(column.Mapping.StoreType).Append("[]");
+                sql.Append(c == 0 ? string.Empty : ", ").Append(parameter.ParameterName).Append("::").Append(column.Mapping.StoreTypeNameBase).Append("[]");
             }
 
             sql.Append(");\n");
