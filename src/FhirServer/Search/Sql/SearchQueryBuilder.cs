@@ -266,12 +266,12 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         var key = parameter.Code;
         if (parameter.Code == "_id")
         {
-            return IdPredicate(criterion);
+            return ResourceColumnPredicates.Id(criterion);
         }
 
         if (parameter.Code == "_lastUpdated")
         {
-            return LastUpdatedPredicate(criterion);
+            return ResourceColumnPredicates.LastUpdated(criterion, clock.GetCurrentInstant());
         }
 
         if (parameter.Special != SpecialSearch.None)
@@ -396,43 +396,5 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
     {
         var fence = 0;
         return r => rows.Where(x => x.RowId == r.RowId).Skip(fence).Any();
-    }
-
-    private static Expr IdPredicate(ValueCriterion criterion)
-    {
-        var ids = criterion.Values.Select(v => v.Text).ToList();
-        if (criterion.Modifier == "missing")
-        {
-            // Every resource has an id.
-            return criterion.Values[0].Text == "true" ? r => false : r => true;
-        }
-
-        Expr matches = r => ids.Contains(r.ResourceId);
-        return criterion.Modifier == "not" ? PredicateComposer.Not(matches) : matches;
-    }
-
-    private Expr LastUpdatedPredicate(ValueCriterion criterion)
-    {
-        if (criterion.Modifier == "missing")
-        {
-            return criterion.Values[0].Text == "true" ? r => false : r => true;
-        }
-
-        // The stored instant is a point: its range is [t, t] (search.html#date).
-        return PredicateComposer.Or(criterion.Values.Select(v =>
-        {
-            var range = SearchValueCheck.Date(v, "_lastUpdated");
-            var (start, end) = (range.Start, range.End);
-            return v.Prefix switch
-            {
-                SearchPrefix.Eq => (Expr)(r => r.LastUpdated >= start && r.LastUpdated < end),
-                SearchPrefix.Ne => r => r.LastUpdated < start || r.LastUpdated >= end,
-                SearchPrefix.Gt or SearchPrefix.Sa => r => r.LastUpdated >= end,
-                SearchPrefix.Lt or SearchPrefix.Eb => r => r.LastUpdated < start,
-                SearchPrefix.Ge => r => r.LastUpdated >= start,
-                SearchPrefix.Le => r => r.LastUpdated < end,
-                _ => ValuePredicates.Approximately(range, clock.GetCurrentInstant()) is var (low, high) ? r => r.LastUpdated >= low && r.LastUpdated < high : null!,
-            };
-        }).ToList());
     }
 }
