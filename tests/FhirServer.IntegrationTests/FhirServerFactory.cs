@@ -22,9 +22,10 @@ internal sealed class FhirServerFactory(string provider, string connectionString
         builder.UseSetting("ProviderRegistry:Enabled", "false");
         builder.UseSetting("Security:Enabled", "false");
 
-        // Sorted searches of a handful of test resources read their pages in index order (DateSortPage)
-        // from three matches on, so both that reader and ranking (fewer matches, previous pages) are tested.
-        builder.UseSetting("Search:IndexOrderedSortFrom", "3");
+        // Sorted searches walk one date index row for each match their page needs (DateSortPage), then
+        // rank the rest: with a handful of test resources, pages go through the walk, the ranking
+        // after it and the resources without a value, and must keep the order ranking alone gives.
+        builder.UseSetting("Search:DateSortWalk", "1");
 
         // Searches with several criteria check three candidates of their smallest criterion one by
         // one (RowIdWalk), then leave the rest of the page to the planner: every such search of the

@@ -413,7 +413,8 @@ public abstract class SearchTests(StorageFixture fixture)
         Assert.Equal([spread, tieFirst, tieSecond, tieThird, oldest, undated, undatedToo, undatedLast], await EveryPageAsync(query + "&_sort=-target-date"));
         Assert.Equal([oldest, spread, tieFirst, tieSecond, tieThird, undated, undatedToo, undatedLast], await EveryPageAsync(query + "&_sort=target-date"));
 
-        // Below Search:IndexOrderedSortFrom (3 in tests) matches are ranked instead, in the same order.
+        // Sparse matches: the walk of one row per match (Search:DateSortWalk in tests) finds one of the
+        // two, and the rest of the page is ranked after the last row walked, in the same order.
         Assert.Equal([spread, oldest], await EveryPageAsync($"Goal?_tag={_unique}&target-date=le2020-01-01&_sort=-target-date&_count=1"));
     }
 

@@ -57,7 +57,7 @@ internal sealed class SearchInteraction(
         var nearest = NearestFirst.For(db, single, search.Sort);
         var indexOrdered = search.Count == 0 ? null
             : (IIndexOrderedPage?)nearest
-              ?? (IIndexOrderedPage?)await DateSortPage.ForAsync(db, single, search.Sort, page, matches, options.Value.IndexOrderedSortFrom, cancellationToken)
+              ?? (IIndexOrderedPage?)DateSortPage.For(db, single, search.Sort, page, () => builder.CheckedOneByOne(types, criteria, request.BaseUrl), options.Value.DateSortWalk)
               ?? await RowIdWalk.ForAsync(builder, db, counts, single, search, criteria, page, request.BaseUrl, options.Value.RowIdWalkBudget, cancellationToken);
         var rows = search.Count == 0 ? []
             : indexOrdered is not null ? await indexOrdered.TakeAsync(matches, page, search.Count + 1, cancellationToken)

@@ -26,12 +26,13 @@ internal sealed class SearchOptions
     public string TimeZone { get; set; } = "UTC";
 
     /// <summary>
-    /// From how many matches a search sorted by one date parameter reads its page in the date
-    /// index's order (<see cref="Paging.DateSortPage"/>) rather than ranking every match. At a
-    /// thousand matches in a million rows the walk reads about ten thousand index rows for a page
-    /// of ten, where ranking reads the thousand matches' dates.
+    /// How many rows of the date index a search sorted by one date parameter walks, for each match
+    /// its page needs, before it leaves the rest of the page to the database's planner
+    /// (<see cref="Paging.DateSortPage"/>): at 20, a page of ten is walked while one row in twenty
+    /// or more matches, and the sparser matches are ranked. Each row costs a few index probes;
+    /// 0 ranks every page.
     /// </summary>
-    public int IndexOrderedSortFrom { get; set; } = 1_000;
+    public int DateSortWalk { get; set; } = 20;
 
     /// <summary>
     /// How many candidates a search with several criteria checks one by one, in row id order from
