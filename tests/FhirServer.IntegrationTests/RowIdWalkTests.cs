@@ -3,9 +3,10 @@ using System.Text.Json.Nodes;
 namespace FhirMh.FhirServer.IntegrationTests;
 
 /// <summary>
-/// Pages of a search with several criteria in the default order, read by walking the smallest
-/// criterion's rows and checking each candidate (Search:RowIdWalkBudget 50 here: a first window
-/// of 32 candidates, then at most 18 more, then the planner). Each test tags its own Patients and
+/// Pages of a search with several criteria or a chain in the default order, read by walking the
+/// smallest criterion's rows, or the type's live rows, and checking each candidate
+/// (Search:RowIdWalkBudget 50 here: a first window of 32 candidates, then at most 18 more, then
+/// the planner). Each test tags its own Patients and
 /// makes some of them female; <c>gender:not=male</c> has no index rows of its own to walk, so the
 /// walk goes over the tag's. The pages must hold exactly the females, in the order they were
 /// created, however the page was found.
@@ -71,6 +72,70 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         var page = await _client.GetOkAsync($"Observation?_tag={_tag}&code=http://example.org/parity|odd&subject:Patient.gender:not=male&_count=10");
 
         Assert.Equal([observations[3], observations[33], observations[39]], Matches(page));
+    }
+
+    [Fact]
+    public async Task ChainAlone_WithFewerRowsThanTheBudget_DrivesTheWalk_AcrossPages()
+    {
+        var family = "Few" + _tag;
+        var observations = await ObservationsOfFamilyAsync(12, family, [2, 7, 11]);
+
+        var first = await _client.GetOkAsync($"Observation?subject:Patient.family={family}&_count=2");
+        Assert.Equal([observations[2], observations[7]], Matches(first));
+        var second = await _client.GetOkAsync(Next(first));
+        Assert.Equal([observations[11]], Matches(second));
+        Assert.Null(NextOrNull(second));
+    }
+
+    [Fact]
+    public async Task ChainAlone_WithMoreRowsThanTheBudget_WalksTheLiveRowsOfTheType_AndMissesNone()
+    {
+        // 60 of 70 Observations match: more chain rows than the budget (50), so the walk goes over
+        // every live Observation in row id order, those of other tests first.
+        var family = "Many" + _tag;
+        var members = Enumerable.Range(1, 70).Where(i => i % 7 != 0).ToArray();
+        var observations = await ObservationsOfFamilyAsync(70, family, members);
+
+        var seen = new List<string>();
+        var page = await _client.GetOkAsync($"Observation?subject:Patient.family={family}&_count=25");
+        while (true)
+        {
+            seen.AddRange(Matches(page));
+            if (NextOrNull(page) is not { } next)
+            {
+                break;
+            }
+
+            page = await _client.GetOkAsync(next);
+        }
+
+        Assert.Equal(members.Select(i => observations[i]), seen);
+    }
+
+    /// <summary>
+    /// Patients 1..count, each with one Observation made right after it (index 0 unused); the
+    /// Patients at <paramref name="members"/> have the family name, the others another one.
+    /// </summary>
+    private async Task<List<string>> ObservationsOfFamilyAsync(int count, string family, int[] members)
+    {
+        var observations = new List<string> { string.Empty };
+        for (var i = 1; i <= count; i++)
+        {
+            var patient = await _client.CreateAsync(new JsonObject
+            {
+                ["resourceType"] = "Patient",
+                ["name"] = new JsonArray(new JsonObject { ["family"] = members.Contains(i) ? family : "Other" + _tag }),
+            });
+            observations.Add(await _client.CreateAsync(new JsonObject
+            {
+                ["resourceType"] = "Observation",
+                ["status"] = "final",
+                ["code"] = new JsonObject { ["text"] = "walk" },
+                ["subject"] = new JsonObject { ["reference"] = $"Patient/{patient}" },
+            }));
+        }
+
+        return observations;
     }
 
     /// <summary>Patients 1..count in creation order (index 0 unused), tagged, female at the given positions and male elsewhere.</summary>

@@ -35,9 +35,10 @@ internal sealed class SearchOptions
     public int DateSortWalk { get; set; } = 20;
 
     /// <summary>
-    /// How many candidates a search with several criteria checks one by one, in row id order from
-    /// its smallest indexed criterion (<see cref="Paging.RowIdWalk"/>), before it leaves the rest of
-    /// the page to the database's planner. Each candidate costs a few index probes (about 20 µs on
+    /// How many candidates a search with several criteria or a chain checks one by one, in row id
+    /// order from its smallest indexed criterion or else from the type's live rows
+    /// (<see cref="Paging.RowIdWalk"/>), before it leaves the rest of the page to the database's
+    /// planner. A chain drives the walk only with fewer rows than this. Each candidate costs a few index probes (about 20 µs on
     /// PostgreSQL); 0 leaves every such page to the planner.
     /// </summary>
     public int RowIdWalkBudget { get; set; } = 1_000;
