@@ -38,8 +38,8 @@ internal sealed class SearchOptions
     /// How many candidates a search with several criteria or a chain checks one by one, in row id
     /// order from its smallest indexed criterion or else from the type's live rows
     /// (<see cref="Paging.RowIdWalk"/>), before it leaves the rest of the page to the database's
-    /// planner. A chain drives the walk only with fewer rows than this. Each candidate costs a few index probes (about 20 µs on
-    /// PostgreSQL); 0 leaves every such page to the planner.
+    /// planner. A chain drives the walk only with fewer rows than this. Each candidate costs a few
+    /// index probes (about 20 µs on PostgreSQL); 0 leaves every such page to the planner.
     /// </summary>
     public int RowIdWalkBudget { get; set; } = 1_000;
 

@@ -42,14 +42,13 @@ internal sealed class RowIdWalk : IIndexOrderedPage
 
     /// <summary>
     /// The walk for this page, or null when the search is not of one type, is sorted, reads a
-    /// <c>previous</c> page, has one criterion and it is not a chain, or has neither a chain nor
-    /// a criterion that index rows answer.
+    /// <c>previous</c> page, has one criterion and it is not a chain, or has no criterion whose
+    /// rows index rows give (<see cref="Sql.SearchQueryBuilder.Drivers"/>, chains included).
     /// The driver is the criterion whose rows an index holds in the fewest (under
     /// <see cref="CriterionCounts.Ceiling"/>), or else the type's live rows
-    /// (<see cref="Sql.SearchQueryBuilder.LiveRowIds"/>): a chain, or criteria that each match ten
-    /// thousand rows or more, give the planner estimates it cannot trust, and it built all 22,022
-    /// Observations of the Patients of one Organization (230 ms) to keep the first eleven, which a
-    /// walk of the Observations finds among the first sixty.
+    /// (<see cref="Sql.SearchQueryBuilder.LiveRowIds"/>): for a chain, or criteria that each match
+    /// ten thousand rows or more, the planner's estimates cannot be trusted, and it built all
+    /// 22,022 Observations of the Patients of one Organization (230 ms) to keep the first eleven.
     /// </summary>
     public static async Task<RowIdWalk?> ForAsync(
         Sql.SearchQueryBuilder builder, FhirDbContext db, CriterionCounts counts, string? type, Parsing.ParsedSearch search,
@@ -172,8 +171,8 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     /// A walk of a criterion's rows is planned for its values: prepared generically, it walked an
     /// index in row id order past every other value. A walk of the live rows has one plan whatever
     /// the values (the live index in order, each check a probe), and keeps the generic plan its
-    /// prepared statement earns: planning the nested checks of a two-level chain took 1.2–1.5 ms,
-    /// twice their execution.
+    /// prepared statement earns: planning the nested checks of a two-level chain took about 1 ms
+    /// at every execution, twice their running time.
     /// </summary>
     private IQueryable<T> Planned<T>(IQueryable<T> query) => _isLive ? query : query.PlannedForItsValues();
 
