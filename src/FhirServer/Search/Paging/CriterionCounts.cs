@@ -28,9 +28,13 @@ internal sealed class CriterionCounts(IClock clock)
 
     /// <summary>
     /// The resources the criterion named <paramref name="key"/> matches, or <paramref name="upTo"/>
-    /// (at most <see cref="Ceiling"/>) when it matches that many or more.
+    /// (at most <see cref="Ceiling"/>) when it matches that many or more. With
+    /// <paramref name="withRepeats"/>, a row id that comes more than once is counted each time: the
+    /// statement can then stop at the cap as rows come, where removing repeats from rows that do
+    /// not come in row id order (a chain's, found through its targets) first gathers all of them,
+    /// 2.5 s for the Observations of the Patients of one Organization in 1.1 million.
     /// </summary>
-    public async Task<int> CountAsync(string key, IQueryable<long> rowIds, int upTo, CancellationToken cancellationToken)
+    public async Task<int> CountAsync(string key, IQueryable<long> rowIds, int upTo, bool withRepeats, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         var cap = Math.Min(upTo, Ceiling);
@@ -39,7 +43,7 @@ internal sealed class CriterionCounts(IClock clock)
             return Math.Min(kept.Count, cap);
         }
 
-        var count = await rowIds.Distinct().Take(cap).PlannedForItsValues().CountAsync(cancellationToken);
+        var count = await (withRepeats ? rowIds : rowIds.Distinct()).Take(cap).PlannedForItsValues().CountAsync(cancellationToken);
         if (_counts.Count >= MostKept)
         {
             // Searches on ever new values (identifiers) would otherwise grow this without end.

@@ -83,7 +83,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             // targets at every window, a few probes apiece: it drives a walk only when it has fewer
             // rows than the budget, beyond which checking the type's live rows costs less.
             var upTo = isChain ? Math.Min(fewest, budget) : fewest;
-            var count = await counts.CountAsync(key, rowIds, upTo, cancellationToken);
+            var count = await counts.CountAsync(key, rowIds, upTo, withRepeats: isChain, cancellationToken);
             if (count < upTo)
             {
                 (driver, fewest) = (rowIds.Distinct(), count);

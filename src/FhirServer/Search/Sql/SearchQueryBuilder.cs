@@ -126,7 +126,10 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         return $"{type}?{chain.Reference.Code}->({string.Join('\u001e', targets)})";
     }
 
-    /// <summary>The row ids of the references of a chain whose targets meet its inner criteria, found target first.</summary>
+    /// <summary>
+    /// The row ids of the references of a chain whose targets meet its inner criteria, found target
+    /// first; a row that refers to several such targets comes once for each.
+    /// </summary>
     private IQueryable<long> ChainRowIds(string type, ChainCriterion chain, string baseUrl)
     {
         IQueryable<long>? rowIds = null;
@@ -134,7 +137,7 @@ internal sealed class SearchQueryBuilder(FhirDbContext db, IClock clock, TokenSe
         {
             var ids = Live([targetType]).Where(Predicate(targetType, inner, baseUrl)).Select(t => t.ResourceId);
             var references = db.ReferenceIndex.OfParameter(type, chain.Reference.Code).Where(x => x.TargetType == targetType && ids.Contains(x.TargetId!)).Select(x => x.RowId);
-            rowIds = rowIds is null ? references : rowIds.Union(references);
+            rowIds = rowIds is null ? references : rowIds.Concat(references);
         }
 
         return rowIds!;
