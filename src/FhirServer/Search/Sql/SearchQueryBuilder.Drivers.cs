@@ -1,4 +1,3 @@
-using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Parsing;
 using Hl7.Fhir.Model;
 
@@ -83,8 +82,7 @@ internal sealed partial class SearchQueryBuilder
         IQueryable<long>? rowIds = null;
         foreach (var (targetType, inner) in chain.Targets)
         {
-            var ids = Live([targetType]).Where(Predicate(targetType, inner, baseUrl)).Select(t => t.ResourceId);
-            var references = db.ReferenceIndex.OfParameter(type, chain.Reference.Code).Where(x => x.TargetType == targetType && ids.Contains(x.TargetId!)).Select(x => x.RowId);
+            var references = ReferencesToTargets(type, chain.Reference.Code, targetType, inner, baseUrl).Select(x => x.RowId);
             rowIds = rowIds is null ? references : rowIds.Concat(references);
         }
 

@@ -184,21 +184,27 @@ internal sealed partial class SearchQueryBuilder(FhirDbContext db, IClock clock,
         var alternatives = new List<Expr>();
         foreach (var (targetType, inner) in chain.Targets)
         {
-            var targets = Live([targetType]).Where(Predicate(targetType, inner, baseUrl));
-            var references = db.ReferenceIndex.OfParameter(type, code).Where(x => x.TargetType == targetType);
             if (_isOneByOne)
             {
                 // Each reference's target looked up by id and checked, rather than every target found first.
+                var targets = Live([targetType]).Where(Predicate(targetType, inner, baseUrl));
                 var fence = 0;
-                alternatives.Add(OneByOne(references.Where(x => targets.Where(t => t.ResourceId == x.TargetId).Skip(fence).Any())));
+                alternatives.Add(OneByOne(db.ReferenceIndex.OfParameter(type, code)
+                    .Where(x => x.TargetType == targetType && targets.Where(t => t.ResourceId == x.TargetId).Skip(fence).Any())));
                 continue;
             }
 
-            var ids = targets.Select(t => t.ResourceId);
-            alternatives.Add(Exists(references.Where(x => ids.Contains(x.TargetId!))));
+            alternatives.Add(Exists(ReferencesToTargets(type, code, targetType, inner, baseUrl)));
         }
 
         return PredicateComposer.Or(alternatives);
+    }
+
+    /// <summary>The <paramref name="code"/> references of <paramref name="type"/> to the live <paramref name="targetType"/> resources meeting <paramref name="inner"/>, found target first.</summary>
+    private IQueryable<ReferenceIndexRow> ReferencesToTargets(string? type, string code, string targetType, SearchCriterion inner, string baseUrl)
+    {
+        var ids = Live([targetType]).Where(Predicate(targetType, inner, baseUrl)).Select(t => t.ResourceId);
+        return db.ReferenceIndex.OfParameter(type, code).Where(x => x.TargetType == targetType && ids.Contains(x.TargetId!));
     }
 
     private Expr HasPredicate(HasCriterion has, string baseUrl)
