@@ -112,6 +112,46 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         Assert.Equal(members.Select(i => observations[i]), seen);
     }
 
+    [Fact]
+    public async Task OneTokenWithSystemAndCode_PagesItsIndexRowsInRowIdOrder_WithoutDeletedOrOldVersions()
+    {
+        // More rows than the budget (50): the walk reads the token's index in row id order, and a
+        // short last page is the end of them. An updated Patient's current version is its newest
+        // row, so it comes last; a deleted one not at all.
+        var ids = new List<string>();
+        for (var i = 0; i < 56; i++)
+        {
+            ids.Add(await _client.CreateAsync(Tagged(new JsonObject { ["resourceType"] = "Patient", ["gender"] = "female" })));
+        }
+
+        var deleted = await _client.DeleteAsync($"/fhir/Patient/{ids[3]}");
+        Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+        var updated = await _client.PutAsync($"/fhir/Patient/{ids[1]}", Fhir.Json(Tagged(new JsonObject { ["resourceType"] = "Patient", ["id"] = ids[1], ["gender"] = "other" })));
+        Assert.True(updated.IsSuccessStatusCode);
+        var expected = ids.Where((_, i) => i is not (1 or 3)).Append(ids[1]).ToList();
+
+        var seen = new List<string>();
+        var page = await _client.GetOkAsync($"Patient?_tag=http://example.org/walk|{_tag}&_count=20");
+        while (true)
+        {
+            seen.AddRange(Matches(page));
+            if (NextOrNull(page) is not { } next)
+            {
+                break;
+            }
+
+            page = await _client.GetOkAsync(next);
+        }
+
+        Assert.Equal(expected, seen);
+    }
+
+    private JsonObject Tagged(JsonObject resource)
+    {
+        resource["meta"] = new JsonObject { ["tag"] = new JsonArray(new JsonObject { ["system"] = "http://example.org/walk", ["code"] = _tag }) };
+        return resource;
+    }
+
     /// <summary>
     /// Patients 1..count, each with one Observation made right after it (index 0 unused); the
     /// Patients at <paramref name="members"/> have the family name, the others another one.

@@ -240,7 +240,7 @@ internal static class FhirServerServices
             case StorageProvider.Postgres:
                 var postgres = PostgresConnectionString.WithoutJitOrParallelWorkers(PostgresConnectionString.WithoutResetOnClose(PostgresConnectionString.WithAutoPrepare(storage.ConnectionString ?? throw new InvalidOperationException(
                     "Storage:ConnectionString is required when Storage:Provider is Postgres."))));
-                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => QueryPlans.AllowFences(o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime())).AddInterceptors(CustomPlanInterceptor.Instance));
+                services.AddDbContextPool<FhirDbContext, PostgresFhirDbContext>(o => QueryPlans.AllowFences(o.UseNpgsql(postgres, npgsql => npgsql.UseNodaTime())).AddInterceptors(PlanCacheModeInterceptor.Instance));
                 services.AddSingleton(_ => new WriteGate(maxConcurrentWrites: null));
                 services.AddHostedService<StatisticsKeeper>();
                 break;

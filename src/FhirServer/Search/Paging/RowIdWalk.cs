@@ -29,21 +29,41 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     private readonly IQueryable<long> _driver;
     private readonly IQueryable<ResourceRow> _checked;
     private readonly int _budget;
-    private readonly bool _isLive;
+    private readonly Candidates _candidates;
 
-    private RowIdWalk(FhirDbContext db, IQueryable<long> driver, IQueryable<ResourceRow> oneByOne, int budget, bool isLive)
+    /// <summary>True when the caller's access may hide some of the criterion's rows.</summary>
+    private readonly bool _hidesSome;
+
+    private RowIdWalk(FhirDbContext db, IQueryable<long> driver, IQueryable<ResourceRow> oneByOne, int budget, Candidates candidates, bool hidesSome = true)
     {
+        _hidesSome = hidesSome;
         _db = db;
         _driver = driver;
-        _isLive = isLive;
+        _candidates = candidates;
         _checked = oneByOne;
         _budget = budget;
     }
 
+    /// <summary>What the walk takes its candidates from, which decides how its statements are planned (<see cref="Planned{T}"/>).</summary>
+    private enum Candidates
+    {
+        /// <summary>The rows of a criterion, from an index whose order depends on the value (a date range, a code in any system).</summary>
+        CriterionRows,
+
+        /// <summary>The rows of a criterion from an index that gives them in row id order for any value (<see cref="Sql.WalkDriver.IsInRowIdOrder"/>).</summary>
+        OrderedCriterionRows,
+
+        /// <summary>The only criterion's rows, from an index in row id order: each candidate is a match unless the caller's access hides it.</summary>
+        OnlyCriterionRows,
+
+        /// <summary>The type's live rows.</summary>
+        LiveRows,
+    }
+
     /// <summary>
     /// The walk for this page, or null when the search is not of one type, is sorted, reads a
-    /// <c>previous</c> page, has one criterion and it is not a chain, or has no criterion whose
-    /// rows index rows give (<see cref="Sql.SearchQueryBuilder.Drivers"/>, chains included).
+    /// <c>previous</c> page, has one criterion whose index does not give its rows in row id order
+    /// (and it is not a chain), or has no criterion whose rows index rows give (<see cref="Sql.SearchQueryBuilder.Drivers"/>, chains included).
     /// The driver is the criterion whose rows an index holds in the fewest (under
     /// <see cref="CriterionCounts.Ceiling"/>), or else the type's live rows
     /// (<see cref="Sql.SearchQueryBuilder.LiveRowIds"/>): for a chain, or criteria that each match
@@ -59,34 +79,37 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             return null;
         }
 
-        // One criterion other than a chain is read from its own index in row id order by the
-        // planner's statement.
+        var drivers = builder.Drivers(type, criteria, baseUrl);
         var hasChain = criteria.Any(c => c is Parsing.ChainCriterion);
         if (criteria.Count == 1 && !hasChain)
         {
-            return null;
+            // One criterion is walked when its index gives its rows in row id order for any value:
+            // the page is then the first rows of that index, one statement with one plan. Any
+            // other is left to the planner, which reads it from its own index for its values.
+            return drivers is [{ IsInRowIdOrder: true } only]
+                ? new RowIdWalk(db, only.RowIds.Distinct(), builder.CheckedOneByOne([type], criteria, baseUrl), budget, Candidates.OnlyCriterionRows, builder.IsRestricted(type))
+                : null;
         }
 
-        var drivers = builder.Drivers(type, criteria, baseUrl);
         if (drivers.Count == 0)
         {
             return null;
         }
 
-        IQueryable<long>? driver = null;
+        Sql.WalkDriver? driver = null;
         var fewest = CriterionCounts.Ceiling;
         var firstWindow = FirstWindow(search.Count + 1, budget);
-        foreach (var (key, rowIds, isChain) in drivers)
+        foreach (var candidate in drivers)
         {
             // Counted only as far as the fewest so far: a broad date range is not read ten thousand
             // rows deep to lose to a subject's ten. A chain's rows are found again through its
             // targets at every window, a few probes apiece: it drives a walk only when it has fewer
             // rows than the budget, beyond which checking the type's live rows costs less.
-            var upTo = isChain ? Math.Min(fewest, budget) : fewest;
-            var count = await counts.CountAsync(key, rowIds, upTo, withRepeats: isChain, cancellationToken);
+            var upTo = candidate.IsChain ? Math.Min(fewest, budget) : fewest;
+            var count = await counts.CountAsync(candidate.Key, candidate.RowIds, upTo, withRepeats: candidate.IsChain, cancellationToken);
             if (count < upTo)
             {
-                (driver, fewest) = (rowIds.Distinct(), count);
+                (driver, fewest) = (candidate, count);
             }
 
             if (fewest < firstWindow)
@@ -102,13 +125,18 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         // together), and the first few dozen may all belong to people the search does not want.
         var oneByOne = builder.CheckedOneByOne([type], criteria, baseUrl);
         return driver is null
-            ? new RowIdWalk(db, builder.LiveRowIds(type), oneByOne, budget, isLive: true)
-            : new RowIdWalk(db, driver, oneByOne, budget, isLive: false);
+            ? new RowIdWalk(db, builder.LiveRowIds(type), oneByOne, budget, Candidates.LiveRows)
+            : new RowIdWalk(db, driver.RowIds.Distinct(), oneByOne, budget, driver.IsInRowIdOrder ? Candidates.OrderedCriterionRows : Candidates.CriterionRows);
     }
 
     public async Task<List<MatchedRow>> TakeAsync(IQueryable<ResourceRow> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
     {
         var after = page?.RowId ?? 0;
+        if (_candidates == Candidates.OnlyCriterionRows)
+        {
+            return await TakeOnlyCriterionAsync(matches, after, take, cancellationToken);
+        }
+
         var found = new List<long>(take);
         var walked = 0;
         var window = FirstWindow(take, _budget);
@@ -148,10 +176,9 @@ internal sealed class RowIdWalk : IIndexOrderedPage
 
             // No match in the first window of a criterion's rows, or none left in the budget: the
             // matches are too sparse for a walk, and the planner finds the rest of the page.
-            if ((found.Count == 0 && !_isLive) || walked >= _budget)
+            if ((found.Count == 0 && _candidates != Candidates.LiveRows) || walked >= _budget)
             {
-                found.AddRange(await matches.Where(r => r.RowId > after).OrderBy(r => r.RowId).Take(take - found.Count)
-                    .Select(r => r.RowId).ToListAsync(cancellationToken));
+                found.AddRange(await PlannerRowIdsAsync(matches, after, take - found.Count, cancellationToken));
                 break;
             }
 
@@ -162,19 +189,62 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         return await MatchedRow.ReadCurrentAsync(_db, found, cancellationToken);
     }
 
+    /// <summary>
+    /// The page of a search with one criterion read in row id order: its first rows after the
+    /// token, each checked against the caller's access, the page's JSON read in the same statement.
+    /// Only when the budget's candidates give too few (the caller's access hides most of them) does
+    /// the planner find the rest, after the last candidate walked.
+    /// </summary>
+    private async Task<List<MatchedRow>> TakeOnlyCriterionAsync(IQueryable<ResourceRow> matches, long after, int take, CancellationToken cancellationToken)
+    {
+        var length = Math.Max(_budget, take);
+        var page = Matching(_driver.Where(id => id > after).OrderBy(id => id).Take(length)).Take(take);
+        var rows = await Planned(_db.Resources.Where(r => page.Contains(r.RowId)).OrderBy(r => r.RowId)
+            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))).ToListAsync(cancellationToken);
+
+        // Index rows are those of current, live versions only: where nothing else hides a
+        // candidate, a short page means the criterion's rows have ended.
+        if (rows.Count == take || !_hidesSome)
+        {
+            return rows;
+        }
+
+        var walkedTo = await Planned(_driver.Where(id => id > after).OrderBy(id => id).Skip(length - 1).Select(id => (long?)id)).FirstOrDefaultAsync(cancellationToken);
+        if (walkedTo is not { } last)
+        {
+            return rows;
+        }
+
+        var rest = await PlannerRowIdsAsync(matches, last, take - rows.Count, cancellationToken);
+        rows.AddRange(await MatchedRow.ReadCurrentAsync(_db, rest, cancellationToken));
+        return rows;
+    }
+
+    /// <summary>The planner's statement for the rest of a page, after the last row walked.</summary>
+    private static Task<List<long>> PlannerRowIdsAsync(IQueryable<ResourceRow> matches, long after, int take, CancellationToken cancellationToken) =>
+        matches.Where(r => r.RowId > after).OrderBy(r => r.RowId).Take(take).Select(r => r.RowId).ToListAsync(cancellationToken);
+
     private static int FirstWindow(int take, int budget) => Math.Min(Math.Max(take * 2, FirstWindowFloor), budget);
 
     /// <summary>The default order has no sort values: a page token holds the row id alone.</summary>
     public List<string?> KeysOf(long rowId) => [];
 
     /// <summary>
-    /// A walk of a criterion's rows is planned for its values: prepared generically, it walked an
-    /// index in row id order past every other value. A walk of the live rows has one plan whatever
-    /// the values (the live index in order, each check a probe), and keeps the generic plan its
-    /// prepared statement earns: planning the nested checks of a two-level chain took about 1 ms
-    /// at every execution, twice their running time.
+    /// A walk of a criterion's rows from an index whose order depends on the value is planned for
+    /// its values: prepared generically, it walked an index in row id order past every other value.
+    /// A walk of rows that an index gives in row id order has one good plan whatever the values
+    /// (that index in order, each check a probe): planned once, since PostgreSQL, comparing it with
+    /// plans for rare values, kept planning an identifier search anew at every execution (0.7–0.9 ms,
+    /// seven times its running time). A walk of the live rows keeps the generic plan its prepared
+    /// statement earns: planning the nested checks of a two-level chain took about 1 ms at every
+    /// execution, twice their running time.
     /// </summary>
-    private IQueryable<T> Planned<T>(IQueryable<T> query) => _isLive ? query : query.PlannedForItsValues();
+    private IQueryable<T> Planned<T>(IQueryable<T> query) => _candidates switch
+    {
+        Candidates.LiveRows => query,
+        Candidates.CriterionRows => query.PlannedForItsValues(),
+        _ => query.PlannedOnceForAnyValues(),
+    };
 
     /// <summary>The candidates that match, in row id order: each checked on its own, as the walk reaches it.</summary>
     private IQueryable<long> Matching(IQueryable<long> candidates)

@@ -17,6 +17,9 @@ internal sealed partial class SearchQueryBuilder
     public IQueryable<long> LiveRowIds(string type) =>
         db.Resources.Where(r => r.ResourceType == type && r.IsCurrent && !r.IsDeleted).Select(r => r.RowId);
 
+    /// <summary>True when the caller's access hides some of the resources of <paramref name="type"/> from searches.</summary>
+    public bool IsRestricted(string type) => access.Restriction(type, Searching) is not null;
+
     /// <summary>
     /// The top-level criteria every match meets whose row ids come from index rows, each with a key
     /// naming it among the searches of <paramref name="type"/> (<see cref="Paging.RowIdWalk"/>):
@@ -27,13 +30,15 @@ internal sealed partial class SearchQueryBuilder
     /// numbers, quantities), which usually match the most rows, then chains, whose rows are found
     /// through their targets: each count after the first stops at the fewest rows found so far.
     /// </remarks>
-    public List<(string Key, IQueryable<long> RowIds, bool IsChain)> Drivers(string type, IReadOnlyList<SearchCriterion> criteria, string baseUrl) =>
+    public List<WalkDriver> Drivers(string type, IReadOnlyList<SearchCriterion> criteria, string baseUrl) =>
     [
         .. criteria
             .Select(c => (Criterion: c, Driver: c switch
             {
-                ValueCriterion { Modifier: not ("contains" or "text") } value => IndexedRowIds(type, value, baseUrl) is { } rowIds ? (Key(type, value), rowIds, false) : ((string, IQueryable<long>, bool)?)null,
-                ChainCriterion chain => ChainKey(type, chain) is { } key ? (key, ChainRowIds(type, chain, baseUrl), true) : null,
+                ValueCriterion { Modifier: not ("contains" or "text") } value => IndexedRowIds(type, value, baseUrl) is { } rowIds
+                    ? new WalkDriver(Key(type, value), rowIds, IsChain: false, IsInRowIdOrder(value, baseUrl))
+                    : null,
+                ChainCriterion chain => ChainKey(type, chain) is { } key ? new WalkDriver(key, ChainRowIds(type, chain, baseUrl), IsChain: true, IsInRowIdOrder: false) : null,
                 _ => null,
             }))
             .Where(d => d.Driver is not null)
@@ -44,8 +49,23 @@ internal sealed partial class SearchQueryBuilder
                 ValueCriterion => 2,
                 _ => 3,
             })
-            .Select(d => d.Driver!.Value),
+            .Select(d => d.Driver!),
     ];
+
+    /// <summary>
+    /// True when the criterion's index rows come in row id order whatever its value: one value
+    /// fixing every column its index holds ahead of <c>row_id</c>, a token's system and code
+    /// (<c>ix_token_code</c>) or a reference's type and id (<c>ix_reference_target</c>). A walk of
+    /// them has one good plan for any value: the index read in order up to the page.
+    /// </summary>
+    private static bool IsInRowIdOrder(ValueCriterion criterion, string baseUrl) =>
+        criterion.Values is [var value] && criterion.Parameter.Type switch
+        {
+            SearchParamType.Token => criterion.Modifier is null && SearchValueCheck.Token(value.Text) is ({ }, { }, _),
+            SearchParamType.Reference => criterion.Modifier != "identifier" &&
+                ReferenceValue.Sought(criterion.Modifier, value, baseUrl) is { TargetType: not null, TargetId: not null, Version: null },
+            _ => false,
+        };
 
     private static string Key(string type, ValueCriterion criterion) =>
         $"{type}?{criterion.Parameter.Code}:{criterion.Modifier}={string.Join('\u001f', criterion.Values.Select(v => $"{v.Prefix}{v.Text}"))}";

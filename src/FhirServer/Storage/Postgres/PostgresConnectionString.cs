@@ -10,7 +10,7 @@ namespace FhirMh.FhirServer.Storage.Postgres;
 /// planning costs many times the execution. Npgsql prepares a statement on a connection once it
 /// has run <see cref="MinUsages"/> times there and keeps the most used <see cref="MaxStatements"/>.
 /// PostgreSQL may then give such a statement a generic plan; statements whose plan depends on
-/// their values are planned for them on every execution instead (<see cref="CustomPlanInterceptor"/>).
+/// their values are planned for them on every execution instead (<see cref="PlanCacheModeInterceptor"/>).
 /// </summary>
 internal static partial class PostgresConnectionString
 {
@@ -42,7 +42,7 @@ internal static partial class PostgresConnectionString
     /// ALL, CLOSE ALL, UNLISTEN, advisory unlock, DISCARD SEQUENCES and TEMP) then runs before the
     /// next query: on a read by id, more server time than the read itself. This server leaves no
     /// session state behind: settings are made and reset within one command
-    /// (<see cref="CustomPlanInterceptor"/>), locks are transaction-scoped or released in a
+    /// (<see cref="PlanCacheModeInterceptor"/>), locks are transaction-scoped or released in a
     /// finally block, and there are no temporary tables or LISTENs. The operator's setting stands.
     /// </summary>
     public static string WithoutResetOnClose(string connectionString) =>

@@ -3,7 +3,7 @@ using FhirMh.FhirServer.Storage.Postgres;
 
 namespace FhirMh.FhirServer.Tests;
 
-public sealed class CustomPlanInterceptorTests
+public sealed class PlanCacheModeInterceptorTests
 {
     private const string Setting = "SET plan_cache_mode = force_custom_plan;\n";
 
@@ -14,7 +14,7 @@ public sealed class CustomPlanInterceptorTests
     {
         var text = $"-- {QueryPlans.CustomPlanTag}\n\nSELECT 1";
 
-        Assert.Equal(Setting + text + Reset, CustomPlanInterceptor.Rewrite(text));
+        Assert.Equal(Setting + text + Reset, PlanCacheModeInterceptor.Rewrite(text));
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class CustomPlanInterceptorTests
     {
         var text = $"-- {QueryPlans.CustomPlanTag}\n\nSELECT 1;\n";
 
-        Assert.Equal($"{Setting}-- {QueryPlans.CustomPlanTag}\n\nSELECT 1{Reset}", CustomPlanInterceptor.Rewrite(text));
+        Assert.Equal($"{Setting}-- {QueryPlans.CustomPlanTag}\n\nSELECT 1{Reset}", PlanCacheModeInterceptor.Rewrite(text));
     }
 
     [Fact]
@@ -30,7 +30,15 @@ public sealed class CustomPlanInterceptorTests
     {
         var text = $"-- another tag\n-- {QueryPlans.CustomPlanTag}\n\nSELECT 1";
 
-        Assert.Equal(Setting + text + Reset, CustomPlanInterceptor.Rewrite(text));
+        Assert.Equal(Setting + text + Reset, PlanCacheModeInterceptor.Rewrite(text));
+    }
+
+    [Fact]
+    public void Rewrite_GenericTag_SetsGenericPlansFirst()
+    {
+        var text = $"-- {QueryPlans.GenericPlanTag}\n\nSELECT 1";
+
+        Assert.Equal("SET plan_cache_mode = force_generic_plan;\n" + text + Reset, PlanCacheModeInterceptor.Rewrite(text));
     }
 
     [Theory]
@@ -38,8 +46,9 @@ public sealed class CustomPlanInterceptorTests
     [InlineData("-- another tag\n\nSELECT 1")]
     [InlineData("-- another tag\n\nSELECT '\n-- plan: custom\n'")]
     [InlineData("-- plan: custom later\n\nSELECT 1")]
+    [InlineData("-- plan: generic later\n\nSELECT 1")]
     public void Rewrite_StatementWithoutTheTagInItsHeader_IsUnchanged(string text)
     {
-        Assert.Same(text, CustomPlanInterceptor.Rewrite(text));
+        Assert.Same(text, PlanCacheModeInterceptor.Rewrite(text));
     }
 }
