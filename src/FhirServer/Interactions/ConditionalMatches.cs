@@ -1,8 +1,11 @@
 using FhirMh.FhirServer.Rest;
+using FhirMh.FhirServer.Search;
+using FhirMh.FhirServer.Search.Paging;
 using FhirMh.FhirServer.Search.Parsing;
 using FhirMh.FhirServer.Search.Sql;
 using FhirMh.FhirServer.Storage;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace FhirMh.FhirServer.Interactions;
 
@@ -10,9 +13,14 @@ namespace FhirMh.FhirServer.Interactions;
 /// The search behind conditional create, update, delete and patch (http.html#ccreate and
 /// following). Criteria are parsed strictly: an ignored parameter would widen the match.
 /// </summary>
-internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder builder, FhirDbContext db)
+internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder builder, FhirDbContext db, CriterionCounts counts, IOptions<SearchOptions> options)
 {
-    /// <summary>Up to <paramref name="limit"/> ids of current resources of the type that match the criteria.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> ids of current resources of the type that match the criteria,
+    /// the first in the search's default order: found like a search's first page, by a walk
+    /// (<see cref="RowIdWalk"/>) where one applies, such as the identifier of ITI-104's
+    /// <c>PUT Patient?identifier=</c>, else by the planner.
+    /// </summary>
     public async Task<List<string>> FindAsync(string type, IReadOnlyList<KeyValuePair<string, string>> criteria, string baseUrl, int limit, CancellationToken cancellationToken)
     {
         var search = parser.Parse([type], criteria, isStrict: true);
@@ -22,6 +30,12 @@ internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder
         }
 
         var matches = await builder.MatchesAsync([type], search.Criteria, baseUrl, cancellationToken);
+        var parsed = search.Criteria.ToList();
+        if (await RowIdWalk.ForAsync(builder, db, counts, type, search, parsed, null, baseUrl, options.Value.RowIdWalkBudget, cancellationToken) is { } walk)
+        {
+            return [.. (await walk.TakeAsync(matches, null, limit, cancellationToken)).Select(r => r.ResourceId)];
+        }
+
         return await matches
             .OrderBy(r => r.RowId)
             .Select(r => r.ResourceId)
