@@ -29,14 +29,14 @@ internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder
             throw FhirException.BadRequest($"A conditional interaction on {type} needs search criteria; without them it would match every resource.");
         }
 
-        var matches = await builder.MatchesAsync([type], search.Criteria, baseUrl, cancellationToken);
+        var matches = await builder.PrepareAsync([type], search.Criteria, baseUrl, cancellationToken);
         var parsed = search.Criteria.ToList();
         if (await RowIdWalk.ForAsync(builder, db, counts, type, search, parsed, null, baseUrl, options.Value.RowIdWalkBudget, cancellationToken) is { } walk)
         {
             return [.. (await walk.TakeAsync(matches, null, limit, cancellationToken)).Select(r => r.ResourceId)];
         }
 
-        return await matches
+        return await matches.Value
             .OrderBy(r => r.RowId)
             .Select(r => r.ResourceId)
             .Take(limit)

@@ -36,7 +36,7 @@ internal sealed class SearchInteraction(
             criteria.Add(compartments.Criterion(request.CompartmentType!, request.Id!, request.ResourceType!));
         }
 
-        var matches = await builder.MatchesAsync(types, criteria, request.BaseUrl, cancellationToken);
+        var matches = await builder.PrepareAsync(types, criteria, request.BaseUrl, cancellationToken);
         var single = types.Count == 1 ? types[0] : null;
         var order = new SortOrder(db, search.Sort);
         SearchPageToken? page = null;
@@ -53,7 +53,6 @@ internal sealed class SearchInteraction(
         }
 
         var isBefore = page is { IsBefore: true };
-        var pageQuery = page is null ? matches : order.From(matches, page);
         var nearest = NearestFirst.For(db, single, search.Sort);
         var indexOrdered = search.Count == 0 ? null
             : (IIndexOrderedPage?)nearest
@@ -61,7 +60,7 @@ internal sealed class SearchInteraction(
               ?? await RowIdWalk.ForAsync(builder, db, counts, single, search, criteria, page, request.BaseUrl, options.Value.RowIdWalkBudget, cancellationToken);
         var rows = search.Count == 0 ? []
             : indexOrdered is not null ? await indexOrdered.TakeAsync(matches, page, search.Count + 1, cancellationToken)
-            : await PageAsync(order, pageQuery, isBefore, search.Count + 1, cancellationToken);
+            : await PageAsync(order, page is null ? matches.Value : order.From(matches.Value, page), isBefore, search.Count + 1, cancellationToken);
         var hasMore = rows.Count > search.Count;
         if (hasMore)
         {
@@ -77,7 +76,7 @@ internal sealed class SearchInteraction(
         if (search.Total != TotalMode.None)
         {
             // estimate is allowed to be exact (search.html#total).
-            bundle.Total = await matches.CountAsync(cancellationToken);
+            bundle.Total = await matches.Value.CountAsync(cancellationToken);
         }
 
         var distances = nearest?.Distances() ?? await DistancesAsync(search, rows, cancellationToken);
@@ -118,13 +117,13 @@ internal sealed class SearchInteraction(
         {
             if (hasMore || isBefore)
             {
-                var keys = indexOrdered?.KeysOf(rows[^1].RowId) ?? await order.KeysOfAsync(matches, rows[^1].RowId, cancellationToken);
+                var keys = indexOrdered?.KeysOf(rows[^1].RowId) ?? await order.KeysOfAsync(matches.Value, rows[^1].RowId, cancellationToken);
                 bundle.Link.Add(links.Link("next", new SearchPageToken(IsBefore: false, rows[^1].RowId, keys).Encode()));
             }
 
             if (page is not null && (!isBefore || hasMore))
             {
-                var keys = indexOrdered?.KeysOf(rows[0].RowId) ?? await order.KeysOfAsync(matches, rows[0].RowId, cancellationToken);
+                var keys = indexOrdered?.KeysOf(rows[0].RowId) ?? await order.KeysOfAsync(matches.Value, rows[0].RowId, cancellationToken);
                 bundle.Link.Add(links.Link("previous", new SearchPageToken(IsBefore: true, rows[0].RowId, keys).Encode()));
             }
         }

@@ -59,7 +59,7 @@ internal sealed class DateSortPage : IIndexOrderedPage
         return new DateSortPage(db, type, parameter.Code, key.IsDescending, oneByOne(), walkPerMatch);
     }
 
-    public async Task<List<MatchedRow>> TakeAsync(IQueryable<ResourceRow> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
+    public async Task<List<MatchedRow>> TakeAsync(Lazy<IQueryable<ResourceRow>> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
     {
         var missing = SortOrder.MissingDate(_isDescending);
         var boundary = page is null ? (Instant?)null : BoundaryOf(page);
@@ -72,14 +72,14 @@ internal sealed class DateSortPage : IIndexOrderedPage
             {
                 // Fewer matches than the page needs among the rows walked: they are too sparse for a
                 // walk, and the planner's statement ranks the ones after the last row walked.
-                await AddValuedAsync(rows, Ranked(matches, last, take - rows.Count), cancellationToken);
+                await AddValuedAsync(rows, Ranked(matches.Value, last, take - rows.Count), cancellationToken);
             }
         }
 
         if (rows.Count < take)
         {
             var rowDates = _rowDates;
-            var without = matches.Where(r => !rowDates.Any(d => d.RowId == r.RowId));
+            var without = matches.Value.Where(r => !rowDates.Any(d => d.RowId == r.RowId));
             if (boundary == missing)
             {
                 var after = page!.RowId;

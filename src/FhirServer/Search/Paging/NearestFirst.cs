@@ -61,7 +61,7 @@ internal sealed class NearestFirst : IIndexOrderedPage
     /// Up to <paramref name="take"/> matches after (or, for a <c>previous</c> page, before) the
     /// token's boundary, in the order they are met: nearest first, or farthest first going back.
     /// </summary>
-    public async Task<List<MatchedRow>> TakeAsync(IQueryable<ResourceRow> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
+    public async Task<List<MatchedRow>> TakeAsync(Lazy<IQueryable<ResourceRow>> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
     {
         var isBefore = page is { IsBefore: true };
         (double Chord, long RowId)? boundary = page is null ? null : (ParseChord(page), page.RowId);
@@ -76,7 +76,7 @@ internal sealed class NearestFirst : IIndexOrderedPage
             }
 
             var ids = candidates.Select(c => c.RowId).ToList();
-            var matched = (await matches.Where(r => ids.Contains(r.RowId)).Select(r => r.RowId).ToListAsync(cancellationToken)).ToHashSet();
+            var matched = (await matches.Value.Where(r => ids.Contains(r.RowId)).Select(r => r.RowId).ToListAsync(cancellationToken)).ToHashSet();
             foreach (var c in candidates.Where(c => matched.Contains(c.RowId)).Take(take - found.Count))
             {
                 found.Add(c.RowId);

@@ -27,14 +27,14 @@ internal sealed class RowIdWalk : IIndexOrderedPage
 
     private readonly FhirDbContext _db;
     private readonly IQueryable<long> _driver;
-    private readonly IQueryable<ResourceRow> _checked;
+    private readonly Lazy<IQueryable<ResourceRow>> _checked;
     private readonly int _budget;
     private readonly Candidates _candidates;
 
     /// <summary>True when the caller's access may hide some of the criterion's rows.</summary>
     private readonly bool _hidesSome;
 
-    private RowIdWalk(FhirDbContext db, IQueryable<long> driver, IQueryable<ResourceRow> oneByOne, int budget, Candidates candidates, bool hidesSome = true)
+    private RowIdWalk(FhirDbContext db, IQueryable<long> driver, Lazy<IQueryable<ResourceRow>> oneByOne, int budget, Candidates candidates, bool hidesSome = true)
     {
         _hidesSome = hidesSome;
         _db = db;
@@ -87,7 +87,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             // the page is then the first rows of that index, one statement with one plan. Any
             // other is left to the planner, which reads it from its own index for its values.
             return drivers is [{ IsInRowIdOrder: true } only]
-                ? new RowIdWalk(db, only.RowIds.Distinct(), builder.CheckedOneByOne([type], criteria, baseUrl), budget, Candidates.OnlyCriterionRows, builder.IsRestricted(type))
+                ? new RowIdWalk(db, only.RowIds.Distinct(), new(() => builder.CheckedOneByOne([type], criteria, baseUrl)), budget, Candidates.OnlyCriterionRows, builder.IsRestricted(type))
                 : null;
         }
 
@@ -123,13 +123,13 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         // ten thousand rows or more would be sorted anew for each window. Their walk does not stop
         // at an empty first window: a type's rows come in clusters (a Patient's Observations arrive
         // together), and the first few dozen may all belong to people the search does not want.
-        var oneByOne = builder.CheckedOneByOne([type], criteria, baseUrl);
+        var oneByOne = new Lazy<IQueryable<ResourceRow>>(() => builder.CheckedOneByOne([type], criteria, baseUrl));
         return driver is null
             ? new RowIdWalk(db, builder.LiveRowIds(type), oneByOne, budget, Candidates.LiveRows)
             : new RowIdWalk(db, driver.RowIds.Distinct(), oneByOne, budget, driver.IsInRowIdOrder ? Candidates.OrderedCriterionRows : Candidates.CriterionRows);
     }
 
-    public async Task<List<MatchedRow>> TakeAsync(IQueryable<ResourceRow> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
+    public async Task<List<MatchedRow>> TakeAsync(Lazy<IQueryable<ResourceRow>> matches, SearchPageToken? page, int take, CancellationToken cancellationToken)
     {
         var after = page?.RowId ?? 0;
         if (_candidates == Candidates.OnlyCriterionRows)
@@ -195,15 +195,15 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     /// Only when the budget's candidates give too few (the caller's access hides most of them) does
     /// the planner find the rest, after the last candidate walked.
     /// </summary>
-    private async Task<List<MatchedRow>> TakeOnlyCriterionAsync(IQueryable<ResourceRow> matches, long after, int take, CancellationToken cancellationToken)
+    private async Task<List<MatchedRow>> TakeOnlyCriterionAsync(Lazy<IQueryable<ResourceRow>> matches, long after, int take, CancellationToken cancellationToken)
     {
+        // Index rows are those of current, live versions only: where the caller's access hides
+        // nothing, every candidate is a match, and a short page means the criterion's rows have ended.
         var length = Math.Max(_budget, take);
-        var page = Matching(_driver.Where(id => id > after).OrderBy(id => id).Take(length)).Take(take);
-        var rows = await Planned(_db.Resources.Where(r => page.Contains(r.RowId)).OrderBy(r => r.RowId)
+        var candidates = _driver.Where(id => id > after).OrderBy(id => id);
+        var page = _hidesSome ? Matching(candidates.Take(length)).Take(take) : candidates.Take(take);
+        var rows = await Planned(_db.Resources.Where(r => page.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted).OrderBy(r => r.RowId)
             .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))).ToListAsync(cancellationToken);
-
-        // Index rows are those of current, live versions only: where nothing else hides a
-        // candidate, a short page means the criterion's rows have ended.
         if (rows.Count == take || !_hidesSome)
         {
             return rows;
@@ -221,8 +221,8 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     }
 
     /// <summary>The planner's statement for the rest of a page, after the last row walked.</summary>
-    private static Task<List<long>> PlannerRowIdsAsync(IQueryable<ResourceRow> matches, long after, int take, CancellationToken cancellationToken) =>
-        matches.Where(r => r.RowId > after).OrderBy(r => r.RowId).Take(take).Select(r => r.RowId).ToListAsync(cancellationToken);
+    private static Task<List<long>> PlannerRowIdsAsync(Lazy<IQueryable<ResourceRow>> matches, long after, int take, CancellationToken cancellationToken) =>
+        matches.Value.Where(r => r.RowId > after).OrderBy(r => r.RowId).Take(take).Select(r => r.RowId).ToListAsync(cancellationToken);
 
     private static int FirstWindow(int take, int budget) => Math.Min(Math.Max(take * 2, FirstWindowFloor), budget);
 
@@ -249,7 +249,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     /// <summary>The candidates that match, in row id order: each checked on its own, as the walk reaches it.</summary>
     private IQueryable<long> Matching(IQueryable<long> candidates)
     {
-        var oneByOne = _checked;
+        var oneByOne = _checked.Value;
         var fence = 0;
         return candidates.Where(id => oneByOne.Where(r => r.RowId == id).Skip(fence).Any()).OrderBy(id => id);
     }
@@ -257,7 +257,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     /// <summary>Every candidate, in row id order, with whether it matches.</summary>
     private IQueryable<Candidate> Flagged(IQueryable<long> candidates)
     {
-        var oneByOne = _checked;
+        var oneByOne = _checked.Value;
         var fence = 0;
         return candidates.Select(id => new Candidate { RowId = id, IsMatch = oneByOne.Where(r => r.RowId == id).Skip(fence).Any() })
             .OrderBy(c => c.RowId);

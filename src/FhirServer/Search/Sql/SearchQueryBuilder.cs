@@ -32,12 +32,21 @@ internal sealed partial class SearchQueryBuilder(FhirDbContext db, IClock clock,
     /// <summary>Current, live resources of the given types (all types when empty) that meet every criterion.</summary>
     /// <remarks>ValueSets and CodeSystems the criteria refer to (<c>:in</c>, <c>:below</c>...) are read first.</remarks>
     public async Task<IQueryable<ResourceRow>> MatchesAsync(
+        IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl, CancellationToken cancellationToken) =>
+        (await PrepareAsync(types, criteria, baseUrl, cancellationToken)).Value;
+
+    /// <summary>
+    /// Reads what the criteria refer to (ValueSets and CodeSystems of <c>:in</c>, <c>:below</c>...),
+    /// which every query of this search then needs, and returns the matches of <see cref="MatchesAsync"/>
+    /// to be built when first asked for.
+    /// </summary>
+    public async Task<Lazy<IQueryable<ResourceRow>>> PrepareAsync(
         IReadOnlyList<string> types, IReadOnlyList<SearchCriterion> criteria, string baseUrl, CancellationToken cancellationToken)
     {
         _baseUrl = baseUrl;
         var restrictions = types.Select(t => access.Restriction(t, Searching)).OfType<SearchCriterion>();
         _tokenSets = await tokenSets.LoadAsync([.. criteria, .. restrictions], cancellationToken);
-        return Matches(types, criteria, baseUrl).PlannedForItsValues();
+        return new(() => Matches(types, criteria, baseUrl).PlannedForItsValues());
     }
 
     /// <summary>
