@@ -96,18 +96,7 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         var members = Enumerable.Range(1, 70).Where(i => i % 7 != 0).ToArray();
         var observations = await ObservationsOfFamilyAsync(70, family, members);
 
-        var seen = new List<string>();
-        var page = await _client.GetOkAsync($"Observation?subject:Patient.family={family}&_count=25");
-        while (true)
-        {
-            seen.AddRange(Matches(page));
-            if (NextOrNull(page) is not { } next)
-            {
-                break;
-            }
-
-            page = await _client.GetOkAsync(next);
-        }
+        var seen = await EveryPageAsync($"Observation?subject:Patient.family={family}&_count=25");
 
         Assert.Equal(members.Select(i => observations[i]), seen);
     }
@@ -130,20 +119,26 @@ public abstract class RowIdWalkTests(StorageFixture fixture)
         Assert.True(updated.IsSuccessStatusCode);
         var expected = ids.Where((_, i) => i is not (1 or 3)).Append(ids[1]).ToList();
 
+        var seen = await EveryPageAsync($"Patient?_tag=http://example.org/walk|{_tag}&_count=20");
+
+        Assert.Equal(expected, seen);
+    }
+
+    /// <summary>The matches of every page of the search, following its next links.</summary>
+    private async Task<List<string>> EveryPageAsync(string search)
+    {
         var seen = new List<string>();
-        var page = await _client.GetOkAsync($"Patient?_tag=http://example.org/walk|{_tag}&_count=20");
+        var page = await _client.GetOkAsync(search);
         while (true)
         {
             seen.AddRange(Matches(page));
             if (NextOrNull(page) is not { } next)
             {
-                break;
+                return seen;
             }
 
             page = await _client.GetOkAsync(next);
         }
-
-        Assert.Equal(expected, seen);
     }
 
     private JsonObject Tagged(JsonObject resource)

@@ -27,23 +27,25 @@ internal sealed class CriterionCounts(IClock clock)
     private readonly ConcurrentDictionary<string, (int Count, bool IsAtLeast, Instant Until)> _counts = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The resources the criterion named <paramref name="key"/> matches, or <paramref name="upTo"/>
-    /// (at most <see cref="Ceiling"/>) when it matches that many or more. With
-    /// <paramref name="withRepeats"/>, a row id that comes more than once is counted each time: the
-    /// statement can then stop at the cap as rows come, where removing repeats from rows that do
-    /// not come in row id order (a chain's, found through its targets) first gathers all of them,
-    /// 2.5 s for the Observations of the Patients of one Organization in 1.1 million.
+    /// The resources the criterion of <paramref name="driver"/> matches, or <paramref name="upTo"/>
+    /// (at most <see cref="Ceiling"/>) when it matches that many or more. A chain's row ids are
+    /// counted each time they come: the statement can then stop at the cap as rows come, where
+    /// removing repeats from rows that do not come in row id order (a chain's, found through its
+    /// targets) first gathers all of them, 2.5 s for the Observations of the Patients of one
+    /// Organization in 1.1 million. Rows an index gives in row id order for any value are counted
+    /// by one plan for every value, the index read up to the cap.
     /// </summary>
-    public async Task<int> CountAsync(string key, IQueryable<long> rowIds, int upTo, bool withRepeats, CancellationToken cancellationToken)
+    public async Task<int> CountAsync(Sql.WalkDriver driver, int upTo, CancellationToken cancellationToken)
     {
         var now = clock.GetCurrentInstant();
         var cap = Math.Min(upTo, Ceiling);
-        if (_counts.TryGetValue(key, out var kept) && kept.Until > now && (!kept.IsAtLeast || cap <= kept.Count))
+        if (_counts.TryGetValue(driver.Key, out var kept) && kept.Until > now && (!kept.IsAtLeast || cap <= kept.Count))
         {
             return Math.Min(kept.Count, cap);
         }
 
-        var count = await (withRepeats ? rowIds : rowIds.Distinct()).Take(cap).PlannedForItsValues().CountAsync(cancellationToken);
+        var counted = (driver.IsChain ? driver.RowIds : driver.RowIds.Distinct()).Take(cap);
+        var count = await (driver.IsInRowIdOrder ? counted.PlannedOnceForAnyValues() : counted.PlannedForItsValues()).CountAsync(cancellationToken);
         if (_counts.Count >= MostKept)
         {
             // Searches on ever new values (identifiers) would otherwise grow this without end.
@@ -51,7 +53,7 @@ internal sealed class CriterionCounts(IClock clock)
         }
 
         // A count that reached its cap says "at least": enough for any later cap up to it.
-        _counts[key] = (count, count == cap, now + Lifetime);
+        _counts[driver.Key] = (count, count == cap, now + Lifetime);
         return count;
     }
 }

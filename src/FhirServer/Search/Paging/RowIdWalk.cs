@@ -15,7 +15,9 @@ namespace FhirMh.FhirServer.Search.Paging;
 /// sparse among the criterion's rows for a walk. The planner alone chose by estimates that can be
 /// off a thousandfold: for services treating depression, near Paris, in French, it built the
 /// whole set of 4,724 services near Paris to keep the first 21 of its 658 matches (80 ms), where
-/// the walk checks a few hundred services treating depression.
+/// the walk checks a few hundred services treating depression. A search with one criterion whose
+/// index gives its rows in row id order (an identifier, a LOINC code with its system, a subject)
+/// is walked too: its page is the first rows of that index, in one statement with one plan.
 /// </summary>
 internal sealed class RowIdWalk : IIndexOrderedPage
 {
@@ -106,7 +108,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             // targets at every window, a few probes apiece: it drives a walk only when it has fewer
             // rows than the budget, beyond which checking the type's live rows costs less.
             var upTo = candidate.IsChain ? Math.Min(fewest, budget) : fewest;
-            var count = await counts.CountAsync(candidate.Key, candidate.RowIds, upTo, withRepeats: candidate.IsChain, cancellationToken);
+            var count = await counts.CountAsync(candidate, upTo, cancellationToken);
             if (count < upTo)
             {
                 (driver, fewest) = (candidate, count);
