@@ -485,6 +485,20 @@ public abstract class SearchTests(StorageFixture fixture)
         Assert.Equal("birthdate", (string?)(await response.SingleIssueAsync())["expression"]![0]);
     }
 
+    [Theory]
+    [InlineData("code-value-quantity=http://loinc.org|29463-7")]
+    [InlineData("code-value-quantity=http://loinc.org|29463-7$heavy")]
+    [InlineData("code-value-date=http://loinc.org|29463-7$yesterday")]
+    public async Task BadCompositeValue_Returns400NamingTheParameter_EvenWhenNoPageIsRead(string criterion)
+    {
+        // _count=0 reads no page: the value is refused when the search is parsed, not when a statement is built.
+        var parameter = criterion[..criterion.IndexOf('=', StringComparison.Ordinal)];
+        using var response = await _client.GetAsync($"/fhir/Observation?{criterion}&_count=0");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(parameter, (string?)(await response.SingleIssueAsync())["expression"]![0]);
+    }
+
     [Fact]
     public async Task PostSearch_WithForm_MatchesLikeGet()
     {

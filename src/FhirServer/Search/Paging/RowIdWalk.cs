@@ -203,24 +203,30 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         // nothing, every candidate is a match, and a short page means the criterion's rows have ended.
         var length = Math.Max(_budget, take);
         var candidates = _driver.Where(id => id > after).OrderBy(id => id);
-        var page = _hidesSome ? Matching(candidates.Take(length)).Take(take) : candidates.Take(take);
-        var rows = await Planned(_db.Resources.Where(r => page.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted).OrderBy(r => r.RowId)
-            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))).ToListAsync(cancellationToken);
+        var rows = await ReadAsync(_hidesSome ? Matching(candidates.Take(length)).Take(take) : candidates.Take(take), cancellationToken);
         if (rows.Count == take || !_hidesSome)
         {
             return rows;
         }
 
-        var walkedTo = await Planned(_driver.Where(id => id > after).OrderBy(id => id).Skip(length - 1).Select(id => (long?)id)).FirstOrDefaultAsync(cancellationToken);
+        var walkedTo = await Planned(candidates.Skip(length - 1).Select(id => (long?)id)).FirstOrDefaultAsync(cancellationToken);
         if (walkedTo is not { } last)
         {
             return rows;
         }
 
+        // The walk and the planner meet at a row id, not at a position: rows written or removed
+        // since the first statement can then neither be skipped nor come twice.
+        rows = await ReadAsync(Matching(candidates.Where(id => id <= last)).Take(take), cancellationToken);
         var rest = await PlannerRowIdsAsync(matches, last, take - rows.Count, cancellationToken);
         rows.AddRange(await MatchedRow.ReadCurrentAsync(_db, rest, cancellationToken));
         return rows;
     }
+
+    /// <summary>The current, live rows of <paramref name="page"/> with their JSON, in row id order.</summary>
+    private Task<List<MatchedRow>> ReadAsync(IQueryable<long> page, CancellationToken cancellationToken) =>
+        Planned(_db.Resources.Where(r => page.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted).OrderBy(r => r.RowId)
+            .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))).ToListAsync(cancellationToken);
 
     /// <summary>The planner's statement for the rest of a page, after the last row walked.</summary>
     private static Task<List<long>> PlannerRowIdsAsync(Lazy<IQueryable<ResourceRow>> matches, long after, int take, CancellationToken cancellationToken) =>

@@ -41,6 +41,9 @@ internal static class SearchValueCheck
             case SearchParamType.Quantity:
                 _ = Quantity(value, key);
                 break;
+            case SearchParamType.Composite:
+                _ = Composite(parameter, value, key);
+                break;
             default:
                 if (value.Text.Length == 0)
                 {
@@ -49,6 +52,25 @@ internal static class SearchValueCheck
 
                 break;
         }
+    }
+
+    /// <summary>
+    /// <c>first$second</c> (search.html#composite): a token and a value of the second component's
+    /// type, each checked by the rules of its type here, when the search is parsed, so that a
+    /// malformed one is refused whether or not a statement for it is ever built.
+    /// </summary>
+    public static (SearchValue First, SearchValue Second) Composite(SearchParameterDefinition parameter, SearchValue value, string key)
+    {
+        var parts = SearchEscaping.Split(value.Text, '$');
+        if (parts.Count != 2 || parts[0].Length == 0 || parts[1].Length == 0 || parameter.Components.Count != 2)
+        {
+            throw FhirException.BadRequest($"'{value.Text}' in '{key}' must be two values joined by $, e.g. http://loinc.org|8480-6$gt120.", key);
+        }
+
+        var secondDefinition = parameter.Components[1].Definition;
+        var second = SearchParser.SplitValues(parts[1], secondDefinition.Type)[0];
+        Check(secondDefinition, null, second, key);
+        return (new SearchValue(SearchPrefix.Eq, parts[0]), second);
     }
 
     public static FhirDateRange Date(SearchValue value, string key) =>

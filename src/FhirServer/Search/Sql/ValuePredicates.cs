@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using FhirMh.FhirServer.Rest;
 using FhirMh.FhirServer.Search.Indexing;
 using FhirMh.FhirServer.Search.Parsing;
 using Hl7.Fhir.Model;
@@ -237,15 +236,9 @@ internal static class ValuePredicates
     /// </summary>
     internal static Expression<Func<CompositeIndexRow, bool>> CompositeValue(ValueCriterion criterion, SearchValue value, string key, Instant now)
     {
-        var parts = SearchEscaping.Split(value.Text, '$');
-        if (parts.Count != 2 || parts[0].Length == 0 || parts[1].Length == 0)
-        {
-            throw FhirException.BadRequest($"'{value.Text}' in '{key}' must be two values joined by $, e.g. http://loinc.org|8480-6$gt120.", key);
-        }
-
-        var first = ComponentRewriter.Rewrite(TokenValue(null, new SearchValue(SearchPrefix.Eq, parts[0])), FirstToken);
+        var (firstValue, second) = SearchValueCheck.Composite(criterion.Parameter, value, key);
+        var first = ComponentRewriter.Rewrite(TokenValue(null, firstValue), FirstToken);
         var type = criterion.Parameter.Components[1].Definition.Type;
-        var second = SearchParser.SplitValues(parts[1], type)[0];
         var secondPredicate = type switch
         {
             SearchParamType.Token => ComponentRewriter.Rewrite(TokenValue(null, second), SecondColumns),
