@@ -30,8 +30,7 @@ internal sealed class ConditionalMatches(SearchParser parser, SearchQueryBuilder
         }
 
         var matches = await builder.PrepareAsync([type], search.Criteria, baseUrl, cancellationToken);
-        var parsed = search.Criteria.ToList();
-        if (await RowIdWalk.ForAsync(builder, db, counts, type, search, parsed, null, baseUrl, options.Value.RowIdWalkBudget, cancellationToken) is { } walk)
+        if (await RowIdWalk.ForAsync(builder, db, counts, type, search, search.Criteria, null, baseUrl, options.Value.RowIdWalkBudget, cancellationToken) is { } walk)
         {
             return [.. (await walk.TakeAsync(matches, null, limit, cancellationToken)).Select(r => r.ResourceId)];
         }
