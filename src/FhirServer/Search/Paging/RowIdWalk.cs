@@ -81,18 +81,19 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             return null;
         }
 
-        var drivers = builder.Drivers(type, criteria, baseUrl);
         var hasChain = criteria.Any(c => c is Parsing.ChainCriterion);
         if (criteria.Count == 1 && !hasChain)
         {
             // One criterion is walked when its index gives its rows in row id order for any value:
             // the page is then the first rows of that index, one statement with one plan. Any
             // other is left to the planner, which reads it from its own index for its values.
-            return drivers is [{ IsInRowIdOrder: true } only]
+            return criteria[0] is Parsing.ValueCriterion value && Sql.SearchQueryBuilder.IsInRowIdOrder(value, baseUrl) &&
+                builder.Drivers(type, criteria, baseUrl) is [{ } only]
                 ? new RowIdWalk(db, only.RowIds.Distinct(), new(() => builder.CheckedOneByOne([type], criteria, baseUrl)), budget, Candidates.OnlyCriterionRows, builder.IsRestricted(type))
                 : null;
         }
 
+        var drivers = builder.Drivers(type, criteria, baseUrl);
         if (drivers.Count == 0)
         {
             return null;

@@ -58,7 +58,7 @@ internal sealed partial class SearchQueryBuilder
     /// (<c>ix_token_code</c>) or a reference's type and id (<c>ix_reference_target</c>). A walk of
     /// them has one good plan for any value: the index read in order up to the page.
     /// </summary>
-    private static bool IsInRowIdOrder(ValueCriterion criterion, string baseUrl) =>
+    public static bool IsInRowIdOrder(ValueCriterion criterion, string baseUrl) =>
         criterion.Values is [var value] && criterion.Parameter.Type switch
         {
             SearchParamType.Token => criterion.Modifier is null && SearchValueCheck.Token(value.Text) is ({ }, { }, _),
