@@ -235,6 +235,48 @@ public abstract class ConsentTests(StorageFixture fixture)
         Assert.Equal(visible.Order(), first.Ids("match").Concat(second.Ids("match")).Order());
     }
 
+    /// <summary>
+    /// One criterion's rows walked past a first window (32 candidates) that hides most of them:
+    /// the walk goes on to the budget (40 here), then the planner finds the rest; a page as large
+    /// as the budget leaves the rest to the planner at once. No visible row is missed or repeated.
+    /// </summary>
+    [Theory]
+    [InlineData(10)]
+    [InlineData(25)]
+    public async Task HiddenRowsAmongMany_ThePagesHoldEveryVisibleRowOnce_InOrder(int count)
+    {
+        var (a, b) = await PatientsAsync();
+        var visible = new List<string>();
+        foreach (var (patient, times) in new[] { (a, 5), (b, 40), (a, 5), (b, 20), (a, 3) })
+        {
+            for (var i = 0; i < times; i++)
+            {
+                var id = await ObservationAsync(patient);
+                if (patient == a)
+                {
+                    visible.Add(id);
+                }
+            }
+        }
+
+        await CreateAsync(Consent(b, Provision("deny")));
+        var doctor = Doctor(await CreateAsync(Practitioner()));
+
+        var found = new List<string>();
+        string? relative = $"Observation?{Tag}&_count={count}";
+        while (relative is not null)
+        {
+            var page = await GetAsync(relative, doctor);
+            Assert.True(page.Ids("match").Count <= count);
+            found.AddRange(page.Ids("match"));
+            relative = page["link"]!.AsArray().SingleOrDefault(l => (string?)l!["relation"] == "next") is { } next
+                ? ((string)next["url"]!)[(((string)next["url"]!).IndexOf("/fhir/", StringComparison.Ordinal) + 6)..]
+                : null;
+        }
+
+        Assert.Equal(visible, found);
+    }
+
     [Fact]
     public async Task HasChainAndRevInclude_OnDeniedData_AreNoOracle()
     {

@@ -12,13 +12,13 @@ public sealed class SecurityPostgresFixture : PostgresFixture
     protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings();
 }
 
-/// <summary>A server on SQLite with security on and a short break-the-glass window, for the consent tests.</summary>
+/// <summary>A server on SQLite with security on, a short break-the-glass window and a walk budget of 40, for the consent tests.</summary>
 public sealed class ConsentSqliteFixture : SqliteFixture
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(ConsentSettings.Permit);
 }
 
-/// <summary>A server on PostgreSQL with security on and a short break-the-glass window.</summary>
+/// <summary>A server on PostgreSQL with security on, a short break-the-glass window and a walk budget of 40.</summary>
 public sealed class ConsentPostgresFixture : PostgresFixture
 {
     protected override IReadOnlyDictionary<string, string> Settings { get; } = TestTokens.Settings(ConsentSettings.Permit);
@@ -38,7 +38,11 @@ public sealed class DenyByDefaultPostgresFixture : PostgresFixture
 
 internal static class ConsentSettings
 {
-    public static readonly Dictionary<string, string> Permit = new() { ["Consent:BreakTheGlassDuration"] = "00:00:03" };
+    /// <summary>
+    /// A walk budget above the first window (32 candidates), so that a search whose first window
+    /// the consent mostly hides walks on before the planner takes over (<c>Search:RowIdWalkBudget</c>).
+    /// </summary>
+    public static readonly Dictionary<string, string> Permit = new() { ["Consent:BreakTheGlassDuration"] = "00:00:03", ["Search:RowIdWalkBudget"] = "40" };
 
     public static readonly Dictionary<string, string> Deny = new() { ["Consent:DefaultPolicy"] = "Deny" };
 }

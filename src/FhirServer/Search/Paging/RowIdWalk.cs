@@ -89,7 +89,7 @@ internal sealed class RowIdWalk : IIndexOrderedPage
             // other is left to the planner, which reads it from its own index for its values.
             return criteria[0] is Parsing.ValueCriterion value && Sql.SearchQueryBuilder.IsInRowIdOrder(value, baseUrl) &&
                 builder.Drivers(type, criteria, baseUrl) is [{ } only]
-                ? new RowIdWalk(db, only.RowIds.Distinct(), new(() => builder.CheckedOneByOne([type], criteria, baseUrl)), budget, Candidates.OnlyCriterionRows, builder.IsRestricted(type))
+                ? new RowIdWalk(db, only.RowIds.Distinct(), new(() => builder.CheckedOneByOne([type], [], baseUrl)), budget, Candidates.OnlyCriterionRows, builder.IsRestricted(type))
                 : null;
         }
 
@@ -195,32 +195,59 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     /// <summary>
     /// The page of a search with one criterion read in row id order: its first rows after the
     /// token, each checked against the caller's access, the page's JSON read in the same statement.
-    /// Only when the budget's candidates give too few (the caller's access hides most of them) does
-    /// the planner find the rest, after the last candidate walked.
+    /// Where access may hide some, the first statement walks a first window and says, with a
+    /// marker row, whether the criterion has rows beyond it: a page that is full, or a criterion
+    /// that ends within the window (a patient's few Observations), takes one round trip. Only when
+    /// the window gives too few does the walk go on, up to the budget, and then the planner finds
+    /// the rest, after the last candidate walked (the caller's access hides most of them).
     /// </summary>
     private async Task<List<MatchedRow>> TakeOnlyCriterionAsync(Lazy<IQueryable<ResourceRow>> matches, long after, int take, CancellationToken cancellationToken)
     {
         // Index rows are those of current, live versions only: where the caller's access hides
         // nothing, every candidate is a match, and a short page means the criterion's rows have ended.
-        var length = Math.Max(_budget, take);
         var candidates = _driver.Where(id => id > after).OrderBy(id => id);
-        var rows = await ReadAsync(_hidesSome ? Matching(candidates.Take(length)).Take(take) : candidates.Take(take), cancellationToken);
-        if (rows.Count == take || !_hidesSome)
+        if (!_hidesSome)
         {
+            return await ReadAsync(candidates.Take(take), cancellationToken);
+        }
+
+        var window = FirstWindow(take, _budget);
+        var first = await Planned(WithJson(Matching(candidates.Take(window)).Take(take))
+            .Concat(candidates.Skip(window - 1).Take(1).Select(id => new WalkedRow { RowId = id, ResourceType = null, ResourceId = null, Json = null })))
+            .ToListAsync(cancellationToken);
+        var rows = first.Where(r => r.Json is not null).OrderBy(r => r.RowId).Select(r => r.Matched()).ToList();
+        if (rows.Count == take || first.Find(r => r.Json is null) is not { } marker)
+        {
+            // A full page, or a criterion that ended within the window.
             return rows;
         }
 
-        var walkedTo = await Planned(candidates.Skip(length - 1).Select(id => (long?)id)).FirstOrDefaultAsync(cancellationToken);
-        if (walkedTo is not { } last)
+        // The marker is the window's last candidate: the walk goes on after it up to the budget.
+        // The marker and the rows came from one statement, so they agree.
+        var walkedTo = marker.RowId;
+        var length = _budget - window;
+        if (length > 0)
         {
-            return rows;
+            var rest = _driver.Where(id => id > walkedTo).OrderBy(id => id);
+            var more = await ReadAsync(Matching(rest.Take(length)).Take(take - rows.Count), cancellationToken);
+            if (rows.Count + more.Count == take)
+            {
+                return [.. rows, .. more];
+            }
+
+            if (await Planned(rest.Skip(length - 1).Select(id => (long?)id)).FirstOrDefaultAsync(cancellationToken) is not { } last)
+            {
+                return [.. rows, .. more];
+            }
+
+            // The walk and the planner meet at a row id, not at a position: rows written or removed
+            // since the last statement can then neither be skipped nor come twice.
+            rows.AddRange(await ReadAsync(Matching(rest.Where(id => id <= last)).Take(take - rows.Count), cancellationToken));
+            walkedTo = last;
         }
 
-        // The walk and the planner meet at a row id, not at a position: rows written or removed
-        // since the first statement can then neither be skipped nor come twice.
-        rows = await ReadAsync(Matching(candidates.Where(id => id <= last)).Take(take), cancellationToken);
-        var rest = await PlannerRowIdsAsync(matches, last, take - rows.Count, cancellationToken);
-        rows.AddRange(await MatchedRow.ReadCurrentAsync(_db, rest, cancellationToken));
+        var planned = await PlannerRowIdsAsync(matches, walkedTo, take - rows.Count, cancellationToken);
+        rows.AddRange(await MatchedRow.ReadCurrentAsync(_db, planned, cancellationToken));
         return rows;
     }
 
@@ -228,6 +255,11 @@ internal sealed class RowIdWalk : IIndexOrderedPage
     private Task<List<MatchedRow>> ReadAsync(IQueryable<long> page, CancellationToken cancellationToken) =>
         Planned(_db.Resources.Where(r => page.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted).OrderBy(r => r.RowId)
             .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))).ToListAsync(cancellationToken);
+
+    /// <summary><see cref="ReadAsync"/> as rows a marker row can follow (<see cref="WalkedRow"/>).</summary>
+    private IQueryable<WalkedRow> WithJson(IQueryable<long> page) =>
+        _db.Resources.Where(r => page.Contains(r.RowId) && r.IsCurrent && !r.IsDeleted).OrderBy(r => r.RowId)
+            .Select(r => new WalkedRow { RowId = r.RowId, ResourceType = r.ResourceType, ResourceId = r.ResourceId, Json = r.Json });
 
     /// <summary>The planner's statement for the rest of a page, after the last row walked.</summary>
     private static Task<List<long>> PlannerRowIdsAsync(Lazy<IQueryable<ResourceRow>> matches, long after, int take, CancellationToken cancellationToken) =>
@@ -270,6 +302,20 @@ internal sealed class RowIdWalk : IIndexOrderedPage
         var fence = 0;
         return candidates.Select(id => new Candidate { RowId = id, IsMatch = oneByOne.Where(r => r.RowId == id).Skip(fence).Any() })
             .OrderBy(c => c.RowId);
+    }
+
+    /// <summary>A match with its JSON, or, without JSON, the marker of a walked window's last candidate.</summary>
+    private sealed class WalkedRow
+    {
+        public long RowId { get; init; }
+
+        public string? ResourceType { get; init; }
+
+        public string? ResourceId { get; init; }
+
+        public string? Json { get; init; }
+
+        public MatchedRow Matched() => new(RowId, ResourceType!, ResourceId!, Json!);
     }
 
     private sealed class Candidate
