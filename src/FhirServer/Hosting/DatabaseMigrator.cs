@@ -18,7 +18,7 @@ internal sealed class DatabaseMigrator(IServiceProvider services) : IHostedServi
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             await db.Database.OpenConnectionAsync(cancellationToken);
             try

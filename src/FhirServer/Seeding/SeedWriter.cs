@@ -40,7 +40,7 @@ internal sealed class SeedWriter : IAsyncDisposable
         try
         {
             var db = scope.ServiceProvider.GetRequiredService<FhirDbContext>();
-            var isPostgres = db.Database.IsNpgsql();
+            var isPostgres = db.IsPostgres;
             if (isPostgres)
             {
                 // A session lock: the connection stays open, and the lock with it, until DisposeAsync.

@@ -81,7 +81,7 @@ internal static class CurrentVersionReader
                 AddParameter(command, "@dateParameter", consent.DataDateParameter);
             }
 
-            if (database.IsNpgsql())
+            if (db.IsPostgres)
             {
                 // Planning costs PostgreSQL more than executing this lookup. Npgsql keeps prepared
                 // statements per physical connection, so after the first call this is a cache hit.
@@ -94,7 +94,7 @@ internal static class CurrentVersionReader
                 return (null, false);
             }
 
-            var lastUpdated = database.IsNpgsql()
+            var lastUpdated = db.IsPostgres
                 ? reader.GetFieldValue<Instant>(2)
                 : Instant.FromUnixTimeTicks(reader.GetInt64(2));
             var current = new StoredVersion(

@@ -13,6 +13,13 @@ namespace FhirMh.FhirServer.Storage;
 /// </summary>
 internal abstract class FhirDbContext(DbContextOptions options) : DbContext(options)
 {
+    /// <summary>
+    /// True on PostgreSQL. Each provider has its own context type, so this is a constant, where
+    /// <c>Database.IsNpgsql()</c> looks the provider up through the context's services at each call
+    /// (about 2% of the server's processor time on a secured read, which asks it more than once).
+    /// </summary>
+    public abstract bool IsPostgres { get; }
+
     public DbSet<ResourceRow> Resources => Set<ResourceRow>();
 
     public DbSet<StringIndexRow> StringIndex => Set<StringIndexRow>();

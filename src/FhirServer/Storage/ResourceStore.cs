@@ -34,7 +34,7 @@ internal sealed partial class ResourceStore(
     }
 
     /// <summary>Whether <see cref="ReadCurrentAsync(string, string, ConsentCriterion, CancellationToken)"/> is available: on PostgreSQL, where the consent test is a database function.</summary>
-    public bool CanReadWithConsent => db.Database.IsNpgsql();
+    public bool CanReadWithConsent => db.IsPostgres;
 
     /// <summary>The current version and, in the same statement, whether <paramref name="consent"/> hides it from the caller.</summary>
     public async Task<(StoredVersion? Current, bool IsHidden)> ReadCurrentAsync(string type, string id, ConsentCriterion consent, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ internal static class TransactionLocks
 {
     public static async Task TakeAsync(FhirDbContext db, IEnumerable<string> names, CancellationToken cancellationToken)
     {
-        if (!db.Database.IsNpgsql())
+        if (!db.IsPostgres)
         {
             return;
         }

@@ -34,7 +34,7 @@ internal sealed class WriteLock(WriteGate gate)
     /// </summary>
     public static async Task TakeSharedAsync(FhirDbContext db, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({Key})", cancellationToken);
         }
@@ -46,7 +46,7 @@ internal sealed class WriteLock(WriteGate gate)
     /// </summary>
     public static async Task TakeExclusiveAsync(FhirDbContext db, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Key})", cancellationToken);
         }
@@ -60,7 +60,7 @@ internal sealed class WriteLock(WriteGate gate)
     /// lock (or, on SQLite, its write turn) would never be given back.</remarks>
     public async Task AwaitWritesInFlightAsync(FhirDbContext db, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             // Outside an explicit transaction the statement is a transaction of its own, so the
             // lock is given back as soon as it is granted.

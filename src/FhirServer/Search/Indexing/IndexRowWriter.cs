@@ -38,15 +38,15 @@ internal sealed class IndexRowWriter
     private readonly ConcurrentDictionary<(IModel Model, Type RowType), IndexTable> _tables = new();
 
     /// <summary>Inserts <paramref name="rows"/>, whose <see cref="IndexRow.RowId"/> must already be set.</summary>
-    public async Task WriteAsync(DbContext db, IReadOnlyCollection<IndexRow> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync(Storage.FhirDbContext db, IReadOnlyCollection<IndexRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {
             return;
         }
 
-        var isArrays = db.Database.IsNpgsql();
-        var limit = db.Database.IsSqlite() ? MaxSqliteParameters : MaxParameters;
+        var isArrays = db.IsPostgres;
+        var limit = isArrays ? MaxParameters : MaxSqliteParameters;
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         var sql = new StringBuilder();

@@ -162,7 +162,7 @@ internal sealed class ReindexBatch(FhirDbContext db, FhirSerializers serializers
     /// </summary>
     private async Task<HashSet<long>> CurrentAsync(List<long> rowIds, CancellationToken cancellationToken)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             var ids = rowIds.ToArray();
             var locked = await db.Database

@@ -1,7 +1,6 @@
 using System.Linq.Expressions;
 using FhirMh.FhirServer.Security;
 using FhirMh.FhirServer.Storage;
-using Microsoft.EntityFrameworkCore;
 using Expr = System.Linq.Expressions.Expression<System.Func<FhirMh.FhirServer.Storage.ResourceRow, bool>>;
 
 namespace FhirMh.FhirServer.Search.Sql;
@@ -36,7 +35,7 @@ internal static class ConsentPredicates
     /// <summary>Whether the row is hidden by the consent of patient p, as (p, row) =&gt; bool.</summary>
     private static Expression<Func<string, ResourceRow, bool>> Denied(FhirDbContext db, ConsentCriterion c)
     {
-        if (db.Database.IsNpgsql())
+        if (db.IsPostgres)
         {
             string[] callerActors = [.. c.Actors], callerPurposes = [.. c.Purposes], callerActions = [.. c.Actions];
             var (at, isDenyByDefault, parameter) = (c.Now, c.IsDenyByDefault, c.DataDateParameter);

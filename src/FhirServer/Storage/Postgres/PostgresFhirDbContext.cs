@@ -7,6 +7,8 @@ namespace FhirMh.FhirServer.Storage.Postgres;
 /// <summary>Instants map to <c>timestamptz</c> through the Npgsql NodaTime plugin; the consent test is a database function (<see cref="ConsentFunction"/>).</summary>
 internal sealed class PostgresFhirDbContext(DbContextOptions<PostgresFhirDbContext> options) : FhirDbContext(options)
 {
+    public override bool IsPostgres => true;
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
