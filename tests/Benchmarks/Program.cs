@@ -119,7 +119,7 @@ foreach (var provider in options.Providers)
 
     try
     {
-        await using var server = await ServerProcess.StartAsync(serverDll, provider, connectionString, BenchEnvironment.CoreSettings, CancellationToken.None);
+        await using var server = await ServerProcess.StartWarmAsync(serverDll, provider, connectionString, BenchEnvironment.CoreSettings, CancellationToken.None);
         var createScript = Path.Combine(scripts, "create.lua");
         var readScript = Path.Combine(scripts, "read.lua");
 

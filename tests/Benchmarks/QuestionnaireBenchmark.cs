@@ -20,7 +20,7 @@ internal static class QuestionnaireBenchmark
     {
         await using var postgres = await PostgresServer.StartAsync(isDurable: true, CancellationToken.None);
         await BenchEnvironment.PrepareDatabasesAsync(postgres);
-        await using var server = await ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), BenchEnvironment.CoreSettings, CancellationToken.None);
+        await using var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), BenchEnvironment.CoreSettings, CancellationToken.None);
         var ids = Path.Combine(Path.GetTempPath(), "fhirmh-bench-phq9-" + Guid.NewGuid().ToString("N")[..8] + ".txt");
         try
         {

@@ -62,7 +62,7 @@ internal static class SearchBenchmark
     private static async Task RunProviderAsync(
         SearchBenchOptions options, string repository, string serverDll, string provider, PostgresServer? postgres, string sqliteFolder, string connectionString)
     {
-        var server = await ServerProcess.StartAsync(serverDll, provider, connectionString, BenchEnvironment.CoreSettings, CancellationToken.None);
+        var server = await ServerProcess.StartWarmAsync(serverDll, provider, connectionString, BenchEnvironment.CoreSettings, CancellationToken.None);
         HttpClient? http = null;
         try
         {
@@ -265,7 +265,7 @@ internal static class SearchBenchmark
         var log = Path.Combine(Path.GetDirectoryName(await ScalarAsync(connectionString, "SHOW data_directory"))!, "server.log");
         var plans = Path.Combine(Path.GetTempPath(), $"fhirmh-bench-plans-{size}.txt");
         var output = new StringBuilder();
-        await using (var server = await ServerProcess.StartAsync(serverDll, "Postgres", connectionString, BenchEnvironment.CoreSettings, CancellationToken.None))
+        await using (var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", connectionString, BenchEnvironment.CoreSettings, CancellationToken.None))
         {
             using var http = NewClient(server.BaseUrl, 1);
             var random = new Random(7);
@@ -285,7 +285,7 @@ internal static class SearchBenchmark
         await ExecuteAsync(connectionString, "ALTER DATABASE fhir RESET ALL;");
         await File.WriteAllTextAsync(plans, output.ToString());
         Console.WriteLine($"plans written to {plans}");
-        return await ServerProcess.StartAsync(serverDll, "Postgres", connectionString, BenchEnvironment.CoreSettings, CancellationToken.None);
+        return await ServerProcess.StartWarmAsync(serverDll, "Postgres", connectionString, BenchEnvironment.CoreSettings, CancellationToken.None);
     }
 
     private static async Task<string> ReadFromAsync(string file, long offset)

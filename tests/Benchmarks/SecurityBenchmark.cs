@@ -40,7 +40,7 @@ internal static class SecurityBenchmark
         var practitioner = "Practitioner/bench-reader";
 
         Console.WriteLine($"loading {patients:N0} Patients, 2 Observations each, consents for {consentShare}%");
-        await using (var loader = await ServerProcess.StartAsync(serverDll, "Postgres", connectionString, BenchEnvironment.CoreSettings, CancellationToken.None))
+        await using (var loader = await ServerProcess.StartWarmAsync(serverDll, "Postgres", connectionString, BenchEnvironment.CoreSettings, CancellationToken.None))
         {
             await LoadAsync(loader.BaseUrl, patients, consentShare);
         }
@@ -71,7 +71,7 @@ internal static class SecurityBenchmark
                 settings["Audit:Enabled"] = configuration == On ? "true" : "false";
             }
 
-            await using var server = await ServerProcess.StartAsync(serverDll, "Postgres", connectionString, settings, CancellationToken.None);
+            await using var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", connectionString, settings, CancellationToken.None);
             var token = secured ? Token(signing, server.BaseUrl + "/fhir", practitioner) : string.Empty;
             foreach (var (name, mode, ids) in workloads)
             {

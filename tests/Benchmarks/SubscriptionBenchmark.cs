@@ -29,7 +29,7 @@ internal static class SubscriptionBenchmark
         await using var postgres = await PostgresServer.StartAsync(isDurable: true, CancellationToken.None);
         await BenchEnvironment.PrepareDatabasesAsync(postgres);
         var settings = new Dictionary<string, string>(BenchEnvironment.CoreSettings) { ["Subscriptions:AllowedEndpoints:0"] = listener.Origin };
-        await using var server = await ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), settings, CancellationToken.None);
+        await using var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), settings, CancellationToken.None);
         var script = Path.Combine(AppContext.BaseDirectory, "Scripts", "tasks.lua");
         var warmUp = TimeSpan.FromSeconds(15);
         Console.WriteLine("Task writes: warm-up");

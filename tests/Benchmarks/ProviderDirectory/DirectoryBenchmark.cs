@@ -60,7 +60,7 @@ internal static class DirectoryBenchmark
         await BenchEnvironment.PrepareDatabasesAsync(postgres);
         var connectionString = postgres.ConnectionString("fhir");
         List<DirectoryFigures> figures;
-        await using (var server = await ServerProcess.StartAsync(dll, "Postgres", connectionString, ServerSettings(options), cancellationToken))
+        await using (var server = await ServerProcess.StartWarmAsync(dll, "Postgres", connectionString, ServerSettings(options), cancellationToken))
         {
             figures = await MeasureAsync(options, repository, machine, dataset, queries, points, loadAverage, postgres, connectionString, server, cancellationToken);
         }

@@ -69,7 +69,7 @@ internal static class RegistryBenchmark
         await using (var postgres = await PostgresServer.StartAsync(isDurable: false, cancellationToken))
         {
             await postgres.CreateDatabaseAsync("fhir", cancellationToken);
-            await using var server = await ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), cancellationToken);
+            await using var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), cancellationToken);
             using var client = new RegistryClient(server.BaseUrl, clients);
             await client.CheckRegistryAsync(cancellationToken);
             var replay = await RegistrationReplay.RunAsync(client, tuning, dataset.Country, clients, cancellationToken);
@@ -88,7 +88,7 @@ internal static class RegistryBenchmark
         await using (var postgres = await PostgresServer.StartAsync(isDurable: true, cancellationToken))
         {
             await BenchEnvironment.PrepareDatabasesAsync(postgres);
-            await using var server = await ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), cancellationToken);
+            await using var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), cancellationToken);
             using var client = new RegistryClient(server.BaseUrl, clients);
             await client.CheckRegistryAsync(cancellationToken);
             await client.PutRulesAsync(rules, cancellationToken);
@@ -140,7 +140,7 @@ internal static class RegistryBenchmark
         var files = new List<string>();
         await using var postgres = await PostgresServer.StartAsync(isDurable: true, cancellationToken);
         await BenchEnvironment.PrepareDatabasesAsync(postgres);
-        await using var server = await ServerProcess.StartAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), cancellationToken);
+        await using var server = await ServerProcess.StartWarmAsync(serverDll, "Postgres", postgres.ConnectionString("fhir"), cancellationToken);
         using var client = new RegistryClient(server.BaseUrl, options.Clients);
         await client.CheckRegistryAsync(cancellationToken);
         try
