@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace FhirMh.FhirServer.Storage;
 
@@ -49,6 +50,43 @@ internal sealed class WriteLock(WriteGate gate)
         if (db.IsPostgres)
         {
             await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Key})", cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL: takes the lock (exclusively for a SearchParameter write) and then reads the
+    /// stored SearchParameters' stamp (<see cref="Search.Stored.SearchParameterState"/>), as two
+    /// statements sent in one round trip. They run one after the other, and each statement of a
+    /// read-committed transaction sees what committed before it started: the stamp is read after
+    /// the lock is granted, as if each had been sent on its own.
+    /// </summary>
+    public static async Task<long> TakeThenReadStampAsync(FhirDbContext db, bool isExclusive, CancellationToken cancellationToken)
+    {
+        var database = db.Database;
+        await database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var batch = database.GetDbConnection().CreateBatch();
+            batch.Transaction = database.CurrentTransaction?.GetDbTransaction();
+            var take = batch.CreateBatchCommand();
+            take.CommandText = isExclusive ? $"SELECT pg_advisory_xact_lock({Key})" : $"SELECT pg_advisory_xact_lock_shared({Key})";
+            batch.BatchCommands.Add(take);
+            var stamp = batch.CreateBatchCommand();
+
+            // The table and columns of ReindexModel.
+            stamp.CommandText = $"SELECT stamp FROM search_parameter_state WHERE id = {Search.Stored.SearchParameterState.SingletonId}";
+            batch.BatchCommands.Add(stamp);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.NextResultAsync(cancellationToken) || !await reader.ReadAsync(cancellationToken))
+            {
+                throw new InvalidOperationException("The search_parameter_state row is missing: the database was not migrated.");
+            }
+
+            return reader.GetInt64(0);
+        }
+        finally
+        {
+            await database.CloseConnectionAsync();
         }
     }
 

@@ -20,7 +20,16 @@ internal sealed class SearchParameterWrites(StoredSearchParameters stored, Searc
     /// <summary>Called by every write, inside its transaction, before it assigns <c>lastUpdated</c> or indexes anything.</summary>
     public async Task EnterAsync(FhirDbContext db, string resourceType, CancellationToken cancellationToken)
     {
-        if (resourceType == StoredSearchParameters.ResourceType)
+        var isExclusive = resourceType == StoredSearchParameters.ResourceType;
+        if (db.IsPostgres)
+        {
+            // The lock and then the stamp, in one round trip: two round trips were a fifth of the
+            // server's processor time on a plain create.
+            await stored.SyncAsync(db, (d, ct) => WriteLock.TakeThenReadStampAsync(d, isExclusive, ct), cancellationToken);
+            return;
+        }
+
+        if (isExclusive)
         {
             await WriteLock.TakeExclusiveAsync(db, cancellationToken);
         }

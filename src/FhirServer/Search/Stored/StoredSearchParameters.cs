@@ -52,11 +52,14 @@ internal sealed partial class StoredSearchParameters(
     /// Compares the stamp through <paramref name="db"/> (inside a write's transaction, so the
     /// write sees the set its transaction sees) and reloads when it changed.
     /// </summary>
-    public async Task SyncAsync(FhirDbContext db, CancellationToken cancellationToken)
+    public Task SyncAsync(FhirDbContext db, CancellationToken cancellationToken) => SyncAsync(db, ReadStampAsync, cancellationToken);
+
+    /// <summary><see cref="SyncAsync(FhirDbContext, CancellationToken)"/> with the stamp read by <paramref name="readStamp"/>.</summary>
+    public async Task SyncAsync(FhirDbContext db, Func<FhirDbContext, CancellationToken, Task<long>> readStamp, CancellationToken cancellationToken)
     {
         var invalidations = Interlocked.Read(ref _invalidations);
         var checkedAt = clock.GetCurrentInstant().ToUnixTimeTicks();
-        var stamp = await ReadStampAsync(db, cancellationToken);
+        var stamp = await readStamp(db, cancellationToken);
         if (stamp != Current.Stamp)
         {
             await _reload.WaitAsync(cancellationToken);
