@@ -31,37 +31,22 @@ internal sealed class WriteLock(WriteGate gate)
 
     /// <summary>
     /// Called by every resource write at the start of its transaction, before it assigns
-    /// <c>lastUpdated</c>; held until the transaction ends. On SQLite the caller holds the write gate already.
-    /// </summary>
-    public static async Task TakeSharedAsync(FhirDbContext db, CancellationToken cancellationToken)
-    {
-        if (db.IsPostgres)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({Key})", cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// Called by a SearchParameter write instead of <see cref="TakeSharedAsync"/>: waits for every
-    /// other write in flight, and keeps new ones out until the transaction ends.
-    /// </summary>
-    public static async Task TakeExclusiveAsync(FhirDbContext db, CancellationToken cancellationToken)
-    {
-        if (db.IsPostgres)
-        {
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({Key})", cancellationToken);
-        }
-    }
-
-    /// <summary>
-    /// PostgreSQL: takes the lock (exclusively for a SearchParameter write) and then reads the
-    /// stored SearchParameters' stamp (<see cref="Search.Stored.SearchParameterState"/>), as two
-    /// statements sent in one round trip. They run one after the other, and each statement of a
-    /// read-committed transaction sees what committed before it started: the stamp is read after
-    /// the lock is granted, as if each had been sent on its own.
+    /// <c>lastUpdated</c>: takes the lock, held until the transaction ends (exclusively for a
+    /// SearchParameter write, which then waits for every other write in flight and keeps new ones
+    /// out), and then reads the stored SearchParameters' stamp
+    /// (<see cref="Search.Stored.SearchParameterState"/>). On PostgreSQL the two statements go in
+    /// one round trip. They run one after the other, and each statement of a read-committed
+    /// transaction sees what committed before it started: the stamp is read after the lock is
+    /// granted, as if each had been sent on its own (sent apart, the two round trips took a fifth of
+    /// the server's processor time on a plain create). On SQLite the caller holds the write gate already.
     /// </summary>
     public static async Task<long> TakeThenReadStampAsync(FhirDbContext db, bool isExclusive, CancellationToken cancellationToken)
     {
+        if (!db.IsPostgres)
+        {
+            return await Search.Stored.StoredSearchParameters.ReadStampAsync(db, cancellationToken);
+        }
+
         var database = db.Database;
         await database.OpenConnectionAsync(cancellationToken);
         try

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Linq.Expressions;
 using System.Text;
+using FhirMh.FhirServer.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -38,7 +39,7 @@ internal sealed class IndexRowWriter
     private readonly ConcurrentDictionary<(IModel Model, Type RowType), IndexTable> _tables = new();
 
     /// <summary>Inserts <paramref name="rows"/>, whose <see cref="IndexRow.RowId"/> must already be set.</summary>
-    public async Task WriteAsync(Storage.FhirDbContext db, IReadOnlyCollection<IndexRow> rows, CancellationToken cancellationToken)
+    public async Task WriteAsync(FhirDbContext db, IReadOnlyCollection<IndexRow> rows, CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
         {

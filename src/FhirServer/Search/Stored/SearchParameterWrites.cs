@@ -18,27 +18,10 @@ namespace FhirMh.FhirServer.Search.Stored;
 internal sealed class SearchParameterWrites(StoredSearchParameters stored, SearchParameterRegistry registry, FhirSerializers serializers, IClock clock)
 {
     /// <summary>Called by every write, inside its transaction, before it assigns <c>lastUpdated</c> or indexes anything.</summary>
-    public async Task EnterAsync(FhirDbContext db, string resourceType, CancellationToken cancellationToken)
+    public Task EnterAsync(FhirDbContext db, string resourceType, CancellationToken cancellationToken)
     {
         var isExclusive = resourceType == StoredSearchParameters.ResourceType;
-        if (db.IsPostgres)
-        {
-            // The lock and then the stamp, in one round trip: two round trips were a fifth of the
-            // server's processor time on a plain create.
-            await stored.SyncAsync(db, (d, ct) => WriteLock.TakeThenReadStampAsync(d, isExclusive, ct), cancellationToken);
-            return;
-        }
-
-        if (isExclusive)
-        {
-            await WriteLock.TakeExclusiveAsync(db, cancellationToken);
-        }
-        else
-        {
-            await WriteLock.TakeSharedAsync(db, cancellationToken);
-        }
-
-        await stored.SyncAsync(db, cancellationToken);
+        return stored.SyncAsync(db, (d, ct) => WriteLock.TakeThenReadStampAsync(d, isExclusive, ct), cancellationToken);
     }
 
     /// <summary>
