@@ -128,6 +128,27 @@ public sealed class RecordMatcher
         return keys;
     }
 
+    /// <summary>The names of the blocking passes that gave both records a same key.</summary>
+    /// <param name="leftKeys">One record's keys, from <see cref="BlockingKeys"/>.</param>
+    /// <param name="rightKeys">The other record's keys.</param>
+    /// <returns>Pass names, each once.</returns>
+    public static IReadOnlySet<string> SharedPasses(IReadOnlySet<string> leftKeys, IReadOnlyCollection<string> rightKeys)
+    {
+        ArgumentNullException.ThrowIfNull(leftKeys);
+        ArgumentNullException.ThrowIfNull(rightKeys);
+        var passes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in rightKeys)
+        {
+            // A key is its pass's name, a colon, then the values; names hold no colon (MatchRulesJson).
+            if (leftKeys.Contains(key))
+            {
+                passes.Add(key[..key.IndexOf(':', StringComparison.Ordinal)]);
+            }
+        }
+
+        return passes;
+    }
+
     /// <summary>The agreement level of each field for a pair of records.</summary>
     /// <param name="a">A record prepared by this matcher.</param>
     /// <param name="b">Another record prepared by this matcher.</param>

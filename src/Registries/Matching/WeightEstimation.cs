@@ -23,7 +23,7 @@ public static class WeightEstimation
     /// <returns>The estimated rules and how the run went.</returns>
     /// <exception cref="ArgumentException">No pairs, a vector that does not fit the rules, or bad limits.</exception>
     public static WeightEstimate Estimate(MatchRules rules, IReadOnlyList<ComparisonVector> pairs, int maxIterations, double tolerance) =>
-        Run(rules, pairs, null, maxIterations, tolerance);
+        Run(rules, pairs, null, maxIterations, tolerance).ToEstimate(rules);
 
     /// <summary>
     /// Like <see cref="Estimate(MatchRules, IReadOnlyList{ComparisonVector}, int, double)"/>, but u is
@@ -49,10 +49,127 @@ public static class WeightEstimation
             throw new ArgumentException("At least one random pair is needed", nameof(randomPairs));
         }
 
-        return Run(rules, pairs, randomPairs, maxIterations, tolerance);
+        return Run(rules, pairs, randomPairs, maxIterations, tolerance).ToEstimate(rules);
     }
 
-    private static WeightEstimate Run(
+    /// <summary>
+    /// Like <see cref="Estimate(MatchRules, IReadOnlyList{ComparisonVector}, IReadOnlyList{ComparisonVector}, int, double)"/>,
+    /// but m is estimated once per blocking pass, as Splink does: over the pairs that share that
+    /// pass's key, with the fields the key is made of left out. Within a block those fields agree by
+    /// construction, so they say nothing about match status there, yet u (from random pairs)
+    /// treats their agreement as rare. Left in, they pull the different people of a block (same
+    /// family name, same birth date) into the match class, and m learns that true matches often
+    /// disagree on everything else: on FEBRL 4 without national ids, pooled EM put 25% of matches
+    /// on a disagreeing birth date, where 4% of them are. Each field's m is then the average of
+    /// the passes that estimated it, weighted by the expected matches in which the field was present;
+    /// a field every pass is built from keeps the pooled estimate. The match proportion reported is
+    /// that of all pairs under the combined m and u.
+    /// </summary>
+    /// <param name="rules">The rules whose levels are estimated; their blocking passes name the fields left out.</param>
+    /// <param name="pairs">One comparison vector per candidate pair, with the passes whose keys the pair shares.</param>
+    /// <param name="randomPairs">Comparison vectors of randomly drawn record pairs.</param>
+    /// <param name="maxIterations">Iteration limit of each EM run, at least 1.</param>
+    /// <param name="tolerance">Convergence tolerance on the largest change of any probability, above 0.</param>
+    /// <returns>The estimated rules; iterations are summed over the runs, converged only when every run did.</returns>
+    /// <exception cref="ArgumentException">No pairs or random pairs, a vector that does not fit the rules, or bad limits.</exception>
+    public static WeightEstimate EstimateByBlockingPass(
+        MatchRules rules, IReadOnlyList<BlockedPair> pairs, IReadOnlyList<ComparisonVector> randomPairs, int maxIterations, double tolerance)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentNullException.ThrowIfNull(randomPairs);
+        if (randomPairs.Count == 0)
+        {
+            throw new ArgumentException("At least one random pair is needed", nameof(randomPairs));
+        }
+
+        var pooled = Run(rules, [.. pairs.Select(p => p.Vector)], randomPairs, maxIterations, tolerance);
+        var fields = rules.Fields;
+        var sums = pooled.M.Select(levels => new double[levels.Length]).ToArray();
+        var weights = new double[fields.Count];
+        var (iterations, converged) = (pooled.Iterations, pooled.Converged);
+        foreach (var pass in rules.Blocking)
+        {
+            var keyFields = pass.Keys.Select(k => FieldIndex(fields, k.Field)).ToHashSet();
+            var masked = pairs
+                .Where(p => p.Passes.Contains(pass.Name))
+                .Select(p => new ComparisonVector(p.Vector.Levels.Select((level, f) => keyFields.Contains(f) ? -1 : level)))
+                .ToList();
+            if (masked.Count == 0)
+            {
+                continue;
+            }
+
+            var run = Run(rules, masked, randomPairs, maxIterations, tolerance);
+            iterations += run.Iterations;
+            converged &= run.Converged;
+            for (var f = 0; f < fields.Count; f++)
+            {
+                if (keyFields.Contains(f) || run.MatchesWithField[f] <= 0)
+                {
+                    continue;
+                }
+
+                weights[f] += run.MatchesWithField[f];
+                for (var k = 0; k < sums[f].Length; k++)
+                {
+                    sums[f][k] += run.MatchesWithField[f] * run.M[f][k];
+                }
+            }
+        }
+
+        var m = pooled.M.Select((levels, f) => weights[f] > 0 ? [.. sums[f].Select(sum => Clamp(sum / weights[f]))] : levels).ToArray();
+        var p = MatchProportion([.. pairs.Select(x => x.Vector)], m, pooled.U, pooled.P, maxIterations, tolerance);
+        return new EmRun(m, pooled.U, p, pooled.MatchesWithField, iterations, converged).ToEstimate(rules);
+    }
+
+    /// <summary>The share of matches among <paramref name="pairs"/> with m and u held: EM on the proportion alone.</summary>
+    private static double MatchProportion(IReadOnlyList<ComparisonVector> pairs, double[][] m, double[][] u, double start, int maxIterations, double tolerance)
+    {
+        // Each pair's likelihood ratio does not change between iterations: computed once.
+        var logRatios = pairs.Select(pair =>
+        {
+            var sum = 0.0;
+            for (var f = 0; f < m.Length; f++)
+            {
+                if (pair[f] >= 0)
+                {
+                    sum += Math.Log(m[f][pair[f]]) - Math.Log(u[f][pair[f]]);
+                }
+            }
+
+            return sum;
+        }).ToArray();
+        var p = start;
+        for (var i = 0; i < maxIterations; i++)
+        {
+            var odds = Math.Log(p / (1 - p));
+            var next = Clamp(logRatios.Sum(r => 1 / (1 + Math.Exp(-(r + odds)))) / logRatios.Length);
+            var change = Math.Abs(next - p);
+            p = next;
+            if (change < tolerance)
+            {
+                break;
+            }
+        }
+
+        return p;
+    }
+
+    private static int FieldIndex(IReadOnlyList<FieldRule> fields, string name)
+    {
+        for (var f = 0; f < fields.Count; f++)
+        {
+            if (fields[f].Name == name)
+            {
+                return f;
+            }
+        }
+
+        throw new ArgumentException($"A blocking key names the unknown field '{name}'", nameof(fields));
+    }
+
+    private static EmRun Run(
         MatchRules rules, IReadOnlyList<ComparisonVector> pairs, IReadOnlyList<ComparisonVector>? randomPairs, int maxIterations, double tolerance)
     {
         ArgumentNullException.ThrowIfNull(rules);
@@ -177,11 +294,19 @@ public static class WeightEstimation
             converged = change < tolerance;
         }
 
-        var estimated = fields.Select((field, f) => field with
+        var present = new double[fieldCount];
+        for (var f = 0; f < fieldCount; f++)
         {
-            Levels = field.Levels.Select((level, k) => level with { M = m[f][k], U = u[f][k] }).ToArray(),
-        }).ToArray();
-        return new WeightEstimate(rules.WithFields(estimated), iterations, p, converged);
+            for (var v = 0; v < vectors.Length; v++)
+            {
+                if (vectors[v].Key[f] >= 0)
+                {
+                    present[f] += g[v] * vectors[v].Value;
+                }
+            }
+        }
+
+        return new EmRun(m, u, p, present, iterations, converged);
     }
 
     /// <summary>Replaces the probabilities by the normalised counts, clamped and renormalised; returns the largest change.</summary>
@@ -208,4 +333,20 @@ public static class WeightEstimation
     }
 
     private static double Clamp(double probability) => Math.Clamp(probability, ProbabilityFloor, 1 - ProbabilityFloor);
+
+    /// <summary>
+    /// One EM run's parameters: m and u per field and level (disagreement last), the match
+    /// proportion, and per field the expected number of matches in which it was present.
+    /// </summary>
+    private sealed record EmRun(double[][] M, double[][] U, double P, double[] MatchesWithField, int Iterations, bool Converged)
+    {
+        public WeightEstimate ToEstimate(MatchRules rules)
+        {
+            var estimated = rules.Fields.Select((field, f) => field with
+            {
+                Levels = field.Levels.Select((level, k) => level with { M = M[f][k], U = U[f][k] }).ToArray(),
+            }).ToArray();
+            return new WeightEstimate(rules.WithFields(estimated), Iterations, P, Converged);
+        }
+    }
 }

@@ -27,7 +27,7 @@ public class FebrlDatasetTests
 
         var record = Assert.Single(records);
         Assert.Equal(
-            new PersonRecord("rec-1070-org", 1070, RegistryDataset.SourceA, "michaela", "neumann", "8", "stanley street", "miami", "winston hills", "4223", "nsw", "19151111", "5304218"),
+            new PersonRecord(FebrlDataset.OpaqueRecordId("rec-1070-org"), 1070, RegistryDataset.SourceA, "michaela", "neumann", "8", "stanley street", "miami", "winston hills", "4223", "nsw", "19151111", "5304218"),
             record);
     }
 
@@ -71,4 +71,18 @@ public class FebrlDatasetTests
         Assert.Equal((null, null, null, null), (sparse.SocSecId, sparse.StreetNumber, sparse.Address1, sparse.Address2));
         Assert.Equal(("michaela", "neumann", "winston hills", "4223", "nsw", "19151111"), (sparse.Given, sparse.Family, sparse.Suburb, sparse.Postcode, sparse.State, sparse.BirthDate));
     }
+
+    [Fact]
+    public void ParseLine_RecordsOfOnePerson_GetRecordNumbersThatDoNotNameIt()
+    {
+        var first = FebrlDataset.ParseLine("rec-10-dup-0, ann, lee, 1, x street, , suburb, 2000, nsw, 19500101, 1", RegistryDataset.SourceA)!;
+        var second = FebrlDataset.ParseLine("rec-10-dup-1, ann, lee, 1, x street, , suburb, 2000, nsw, 19500101, 1", RegistryDataset.SourceA)!;
+
+        Assert.Equal(first.PersonKey, second.PersonKey);
+        Assert.True(Differences(first.RecordId, second.RecordId) > 2, $"{first.RecordId} {second.RecordId}");
+        Assert.Equal(first.RecordId, FebrlDataset.ParseLine("rec-10-dup-0, x, y, , , , , , , , ", RegistryDataset.SourceA)!.RecordId);
+    }
+
+    private static int Differences(string a, string b) => a.Zip(b).Count(p => p.First != p.Second) + Math.Abs(a.Length - b.Length);
 }
+

@@ -34,7 +34,7 @@ public class PatientMappingTests
             {
               "resourceType": "Patient",
               "identifier": [
-                {"system": "https://fhirmh.org/bench/source-a", "value": "rec-1070-org"},
+                {"system": "https://fhirmh.org/bench/source-a", "value": "FD09911BE4207"},
                 {"system": "https://fhirmh.org/bench/national-id", "value": "5304218"}
               ],
               "name": [{"family": "neumann", "given": ["michaela"]}],
@@ -103,6 +103,6 @@ public class PatientMappingTests
     [Fact]
     public void ConditionalUpdatePath_EscapesSystemAndValue() =>
         Assert.Equal(
-            "/fhir/Patient?identifier=https%3A%2F%2Ffhirmh.org%2Fbench%2Fsource-a%7Crec-1070-org",
+            "/fhir/Patient?identifier=https%3A%2F%2Ffhirmh.org%2Fbench%2Fsource-a%7CFD09911BE4207",
             PatientMapping.ConditionalUpdatePath(Febrl));
 }

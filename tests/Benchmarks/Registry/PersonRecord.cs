@@ -5,7 +5,7 @@ namespace FhirMh.Benchmarks.Registry;
 /// fields a clinic's intake form holds (all text, missing as <c>null</c>) and the ground truth
 /// <see cref="PersonKey"/> (records with the same key are the same person).
 /// </summary>
-/// <param name="RecordId">The source system's own id of the record (FEBRL <c>rec_id</c>), unique within the dataset.</param>
+/// <param name="RecordId">The source system's own number of the record, unique within the dataset; it says nothing about the person (<see cref="FebrlDataset.OpaqueRecordId"/>).</param>
 /// <param name="PersonKey">Ground truth: the <c>N</c> of FEBRL's <c>rec-N-org</c> / <c>rec-N-dup-K</c>.</param>
 /// <param name="SourceSystem">The identifier system of the registering source, a URI.</param>
 /// <param name="Given">Given name (FEBRL <c>given_name</c>).</param>

@@ -12,7 +12,8 @@ namespace FhirMh.FhirServer.Operations.EstimateWeights;
 /// probabilities of the matching rules from the records already in the registry. u, the chance
 /// that two different people agree at a level, is measured on random pairs of records; m and the
 /// share of matches are then estimated by expectation-maximisation over every pair that shares a
-/// blocking key, as matching on write would compare them. The result is stored as the next version of <c>Binary/patient-match-rules</c>. Thresholds, fields
+/// blocking key, as matching on write would compare them, once per blocking pass without the
+/// fields its key is made of (<see cref="WeightEstimation.EstimateByBlockingPass"/>). The result is stored as the next version of <c>Binary/patient-match-rules</c>. Thresholds, fields
 /// and blocking stay as they were. New registrations use the new version at once; existing links
 /// keep the version and score they were made with.
 /// </summary>
@@ -51,9 +52,12 @@ internal sealed class EstimateWeightsOperation(
         var prepared = (await records.AllAsync(cancellationToken))
             .ToDictionary(r => r.SourceId, r => current.Matcher.Prepare(RegistryRecords.RecordOf(r.SourceId, r.Fields)), StringComparer.Ordinal);
         var pairs = await records.CandidatePairsAsync(current.Rules.BlockSizeCap, maxPairs, cancellationToken);
+        var keys = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
+        IReadOnlySet<string> KeysOf(string id) =>
+            keys.TryGetValue(id, out var found) ? found : keys[id] = current.Matcher.BlockingKeys(prepared[id]).ToHashSet(StringComparer.Ordinal);
         var vectors = pairs
             .Where(p => prepared.ContainsKey(p.LeftId) && prepared.ContainsKey(p.RightId))
-            .Select(p => current.Matcher.Compare(prepared[p.LeftId], prepared[p.RightId]))
+            .Select(p => new BlockedPair(current.Matcher.Compare(prepared[p.LeftId], prepared[p.RightId]), RecordMatcher.SharedPasses(KeysOf(p.LeftId), KeysOf(p.RightId))))
             .ToList();
         if (vectors.Count == 0)
         {
@@ -73,7 +77,7 @@ internal sealed class EstimateWeightsOperation(
             randomVectors.Add(current.Matcher.Compare(sample[left], sample[right >= left ? right + 1 : right]));
         }
 
-        var estimate = WeightEstimation.Estimate(current.Rules, vectors, randomVectors, MaxIterations, 1e-6);
+        var estimate = WeightEstimation.EstimateByBlockingPass(current.Rules, vectors, randomVectors, MaxIterations, 1e-6);
         var learned = estimate.Rules.WithVersion(NextVersion(current.Version));
         var json = learned.ToJson();
 
