@@ -12,6 +12,7 @@ internal static class Comparators
 
     public const string Levenshtein = "levenshtein";
     public const string JaroWinkler = "jaroWinkler";
+    public const string DamerauLevenshtein = "damerauLevenshtein";
 
     public const string ExactKind = "exact";
     public const string DayMonthSwap = "dayMonthSwap";
@@ -24,7 +25,7 @@ internal static class Comparators
     public const int DefaultPhoneDigits = 8;
 
     public static readonly IReadOnlyList<string> All = [Exact, Name, Date, Phone, Identifier, Text];
-    public static readonly IReadOnlyList<string> Measures = [Levenshtein, JaroWinkler];
+    public static readonly IReadOnlyList<string> Measures = [Levenshtein, JaroWinkler, DamerauLevenshtein];
 
     private static readonly IReadOnlyList<string> DateKinds = [ExactKind, DayMonthSwap, OneDigitTypo, SameYear, YearOnly, YearWithinOne];
     private static readonly IReadOnlyList<string> PhoneKinds = [ExactKind, OneDigitTypo];

@@ -5,7 +5,7 @@ internal sealed class FieldComparer
 {
     private readonly FieldRule _rule;
     private readonly int _phoneDigits;
-    private readonly bool _isJaroWinkler;
+    private readonly Func<string, string, double> _measure;
 
     // A nickname pair is as good as the first level below exact equality (or exact if there is none).
     private readonly double _nicknameSimilarity;
@@ -14,7 +14,12 @@ internal sealed class FieldComparer
     {
         _rule = rule;
         _phoneDigits = rule.Digits ?? Comparators.DefaultPhoneDigits;
-        _isJaroWinkler = rule.Measure == Comparators.JaroWinkler;
+        _measure = rule.Measure switch
+        {
+            Comparators.JaroWinkler => StringSimilarity.JaroWinkler,
+            Comparators.DamerauLevenshtein => StringSimilarity.DamerauLevenshteinSimilarity,
+            _ => StringSimilarity.LevenshteinSimilarity,
+        };
         _nicknameSimilarity = rule.Levels.FirstOrDefault(l => l.Minimum < 1)?.Minimum ?? 1;
     }
 
@@ -116,7 +121,7 @@ internal sealed class FieldComparer
             return GivenNameEquivalents.AreEquivalent(a, b) ? Math.Max(similarity, _nicknameSimilarity) : similarity;
         }
 
-        return _isJaroWinkler ? StringSimilarity.JaroWinkler(a, b) : StringSimilarity.LevenshteinSimilarity(a, b);
+        return _measure(a, b);
     }
 
     private int BySimilarity(double similarity)

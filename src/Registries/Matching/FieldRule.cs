@@ -8,7 +8,8 @@ namespace FhirMh.Registries.Matching;
 /// <param name="IsFrequencyAdjusted">When true and <see cref="IValueFrequencies"/> knows the value, exact agreement
 /// uses the value's frequency as u instead of the configured one.</param>
 /// <param name="SwapWith">Another field of the same comparator that may be transposed with this one (given and family).</param>
-/// <param name="Measure">For <c>text</c>: <c>levenshtein</c> (default; 1 - distance / longer length) or <c>jaroWinkler</c>.</param>
+/// <param name="Measure">For <c>text</c>: <c>levenshtein</c> (default; 1 - distance / longer length), <c>damerauLevenshtein</c>
+/// (the same with two adjacent characters swapped as one edit: 4570 and 4507 are one slip apart) or <c>jaroWinkler</c>.</param>
 /// <param name="Digits">For <c>phone</c>: how many trailing digits are compared (default 8), so country codes and trunk 0 do not matter.</param>
 public sealed record FieldRule(
     string Name,

@@ -121,6 +121,13 @@ internal static class StringSimilarity
         return longer == 0 ? 1 : 1 - ((double)Levenshtein(a, b) / longer);
     }
 
+    /// <summary>1 - <see cref="DamerauLevenshtein"/> distance / length of the longer string; 1 for two empty strings.</summary>
+    public static double DamerauLevenshteinSimilarity(string a, string b)
+    {
+        var longer = Math.Max(a.Length, b.Length);
+        return longer == 0 ? 1 : 1 - ((double)DamerauLevenshtein(a, b) / longer);
+    }
+
     /// <summary>
     /// Damerau-Levenshtein distance in its optimal-string-alignment form: Levenshtein plus the
     /// transposition of two adjacent characters as one edit.

@@ -153,6 +153,8 @@ public class ComparatorTests
     [InlineData("postcode", "4223", "4223", "exact")]
     [InlineData("postcode", "4223", "4233", "similar")] // 1 - 1/4 = 0.75
     [InlineData("postcode", "4223", "3000", "disagree")]
+    [InlineData("postcode", "4570", "4507", "similar")] // damerauLevenshtein: adjacent digits swapped, one edit
+    [InlineData("postcode", "4570", "4075", "disagree")] // two edits: 0.5
     [InlineData("city", "Winston Hills", "winston  hils", "similar")] // Jaro-Winkler 0.98
     [InlineData("city", "Winston Hills", "Richlands", "disagree")]
     [InlineData("addressLine", "8 Stanley Street", "8 stanley street", "exact")]

@@ -46,6 +46,16 @@ public class StringSimilarityTests
     }
 
     [Theory]
+    [InlineData("4570", "4507", 0.75)]
+    [InlineData("4570", "4570", 1.0)]
+    [InlineData("", "", 1.0)]
+    [InlineData("ab", "", 0.0)]
+    public void DamerauLevenshteinSimilarity_Pairs_IsOneLessDistanceOverLongerLength(string a, string b, double expected)
+    {
+        Assert.Equal(expected, StringSimilarity.DamerauLevenshteinSimilarity(a, b), 1e-9);
+    }
+
+    [Theory]
     [InlineData("19800517", "19800518", true)]
     [InlineData("19800517", "19805017", true)]
     [InlineData("19800517", "19800715", false)]
