@@ -4,7 +4,6 @@ using FhirMh.FhirServer.Storage;
 using FhirMh.FhirServer.Validation;
 using FhirMh.Registries.Matching;
 using Hl7.Fhir.Model;
-using Microsoft.EntityFrameworkCore;
 
 namespace FhirMh.FhirServer.ClientRegistry;
 
@@ -25,12 +24,7 @@ internal sealed class MatchEntries(FhirDbContext db, CanonicalBase canonical)
         string baseUrl, MatchRuleSet rules, IReadOnlyList<(GoldenScore Scored, string Grade)> graded, CancellationToken cancellationToken)
     {
         var ids = graded.Select(g => g.Scored.GoldenId).Distinct(StringComparer.Ordinal).ToList();
-        var stored = ids.Count == 0
-            ? []
-            : await db.Resources
-                .Where(r => r.ResourceType == "Patient" && ids.Contains(r.ResourceId) && r.IsCurrent && !r.IsDeleted)
-                .Select(r => new MatchedRow(r.RowId, r.ResourceType, r.ResourceId, r.Json!))
-                .ToDictionaryAsync(r => r.ResourceId, StringComparer.Ordinal, cancellationToken);
+        var stored = await MatchedRow.ReadCurrentPatientsAsync(db, ids, cancellationToken);
         var entries = new List<SearchsetEntry>(graded.Count);
         foreach (var (scored, grade) in graded)
         {

@@ -65,11 +65,16 @@ internal sealed partial class RegistryRecords(FhirDbContext db, ILogger<Registry
                 sql.Append(" UNION ALL ");
             }
 
-            sql.Append("SELECT * FROM (SELECT k.block_key, r.source_id, r.golden_id, r.fields FROM mpi_block_keys k JOIN mpi_records r ON r.source_id = k.source_id WHERE k.block_key = {")
-                .Append(i).Append("} LIMIT ").Append(cap + 1).Append(") AS b").Append(i);
+            sql.Append("SELECT * FROM (SELECT k.block_key, r.source_id, r.golden_id, r.fields FROM mpi_block_keys k JOIN mpi_records r ON r.source_id = k.source_id WHERE k.block_key = ")
+                .Append(PlainStatement.Name(i)).Append(" LIMIT ").Append(cap + 1).Append(") AS b").Append(i);
         }
 
-        var rows = await db.Database.SqlQueryRaw<MatchCandidate>(sql.ToString(), keys.Cast<object>().ToArray()).ToListAsync(cancellationToken);
+        var rows = await PlainStatement.ReadAsync(
+            db,
+            sql.ToString(),
+            [.. keys],
+            reader => new MatchCandidate { BlockKey = reader.GetString(0), SourceId = reader.GetString(1), GoldenId = reader.GetString(2), Fields = reader.GetString(3) },
+            cancellationToken);
         var candidates = new List<MatchCandidate>(rows.Count);
         foreach (var block in rows.GroupBy(r => r.BlockKey, StringComparer.Ordinal))
         {

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Data;
-using System.Data.Common;
 using FhirMh.FhirServer.Search.Sql;
 using FhirMh.FhirServer.Security;
 using Microsoft.EntityFrameworkCore;
@@ -68,17 +67,17 @@ internal static class CurrentVersionReader
             await using var command = database.GetDbConnection().CreateCommand();
             command.CommandText = consent is null ? Sql : consent.ResourceType == "Patient" ? PatientSql : CompartmentSqlOf(consent);
             command.Transaction = database.CurrentTransaction?.GetDbTransaction();
-            AddParameter(command, "@type", type);
-            AddParameter(command, "@id", id);
+            PlainStatement.AddParameter(command, "@type", type);
+            PlainStatement.AddParameter(command, "@id", id);
             if (consent is not null)
             {
-                AddParameter(command, "@own", consent.OwnPatient);
-                AddParameter(command, "@actors", consent.Actors.ToArray());
-                AddParameter(command, "@purposes", consent.Purposes.ToArray());
-                AddParameter(command, "@actions", consent.Actions.ToArray());
-                AddParameter(command, "@now", consent.Now);
-                AddParameter(command, "@denyByDefault", consent.IsDenyByDefault);
-                AddParameter(command, "@dateParameter", consent.DataDateParameter);
+                PlainStatement.AddParameter(command, "@own", consent.OwnPatient);
+                PlainStatement.AddParameter(command, "@actors", consent.Actors.ToArray());
+                PlainStatement.AddParameter(command, "@purposes", consent.Purposes.ToArray());
+                PlainStatement.AddParameter(command, "@actions", consent.Actions.ToArray());
+                PlainStatement.AddParameter(command, "@now", consent.Now);
+                PlainStatement.AddParameter(command, "@denyByDefault", consent.IsDenyByDefault);
+                PlainStatement.AddParameter(command, "@dateParameter", consent.DataDateParameter);
             }
 
             if (db.IsPostgres)
@@ -113,13 +112,5 @@ internal static class CurrentVersionReader
         {
             await database.CloseConnectionAsync();
         }
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }
