@@ -57,6 +57,34 @@ public abstract class RegistryRulesTests(StorageFixture fixture)
     }
 
     [Fact]
+    public async Task NewTextMeasure_WhileTheRegistryHoldsRecords_IsStored()
+    {
+        await RegisterPeopleAsync();
+        var rules = await CurrentRulesAsync();
+        rules["version"] = "measure-" + Guid.NewGuid().ToString("N")[..8];
+        rules["fields"]!.AsArray().Single(f => (string?)f!["name"] == "city")!["measure"] = "damerauLevenshtein";
+
+        using var response = await PutRulesAsync(rules);
+
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        var stored = (await StoredRulesAsync())["fields"]!.AsArray().Single(f => (string?)f!["name"] == "city")!;
+        Assert.Equal("damerauLevenshtein", (string?)stored["measure"]);
+    }
+
+    [Fact]
+    public async Task NewFieldPath_WhileTheRegistryHoldsRecords_Is422()
+    {
+        await RegisterPeopleAsync();
+        var rules = await CurrentRulesAsync();
+        rules["fields"]!.AsArray().Single(f => (string?)f!["name"] == "city")!["path"] = "Patient.address.district";
+
+        using var response = await PutRulesAsync(rules);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Contains("fields differ", (string?)(await response.SingleIssueAsync())["diagnostics"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task NewThresholds_AreUsedByTheNextRegistration()
     {
         var rules = await CurrentRulesAsync();

@@ -26,6 +26,9 @@ internal sealed class ClientRegistryOptions
     /// <summary>Identifier systems of source systems, most trusted first, for <see cref="Survivorship.MostTrusted"/>.</summary>
     public List<string> TrustedSystems { get; set; } = [];
 
+    /// <summary>How many prepared source records matching keeps in memory between requests (<see cref="PreparedSources"/>); 0 keeps none.</summary>
+    public int PreparedSourcesCapacity { get; set; } = 100_000;
+
     /// <summary>How many golden records <c>Patient/$match</c> returns when the request gives no <c>count</c>.</summary>
     public int MatchCount { get; set; } = 10;
 }

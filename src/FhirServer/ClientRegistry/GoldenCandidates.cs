@@ -7,7 +7,7 @@ namespace FhirMh.FhirServer.ClientRegistry;
 /// as its best-matching source: sources keep each system's own view of the person, which is what
 /// a new registration from that system resembles most.
 /// </summary>
-internal sealed class GoldenCandidates(RegistryRecords records)
+internal sealed class GoldenCandidates(RegistryRecords records, PreparedSources sources)
 {
     /// <param name="rules">The rules in force.</param>
     /// <param name="record">The record being matched, prepared by <paramref name="rules"/>.</param>
@@ -28,7 +28,7 @@ internal sealed class GoldenCandidates(RegistryRecords records)
                 continue;
             }
 
-            var score = rules.Matcher.Score(record, rules.Matcher.Prepare(RegistryRecords.RecordOf(candidate.SourceId, candidate.Fields)));
+            var score = rules.Matcher.Score(record, sources.Prepare(rules.Matcher, candidate.SourceId, candidate.Fields));
             if (!best.TryGetValue(candidate.GoldenId, out var found) || score.Weight > found.Score.Weight)
             {
                 best[candidate.GoldenId] = new GoldenScore(candidate.GoldenId, candidate.SourceId, score);

@@ -99,16 +99,17 @@ internal sealed partial class PatientMatchRules(
     /// <summary>
     /// New rules for a registry that holds records must read and key records as the current ones
     /// do: the stored values and blocking keys of every source were made by them, and records keyed
-    /// otherwise would no longer find each other. Levels, m, u, thresholds and the cap may change.
+    /// otherwise would no longer find each other. Levels, m, u, text measures, thresholds and the cap may change.
     /// </summary>
     /// <exception cref="MatchRuleException">A field's name, path or comparison, or a blocking pass, differs.</exception>
     public static void CheckKeysUnchanged(MatchRuleSet current, MatchRuleSet next)
     {
-        static string Fields(MatchRuleSet rules) => string.Join(";", rules.Rules.Fields.Select(f => $"{f.Name}|{f.Path}|{f.Comparator}|{f.SwapWith}|{f.Measure}|{f.Digits}"));
+        // A text field's measure only scores pairs: it neither reads nor keys a record, so it may change.
+        static string Fields(MatchRuleSet rules) => string.Join(";", rules.Rules.Fields.Select(f => $"{f.Name}|{f.Path}|{f.Comparator}|{f.SwapWith}|{f.Digits}"));
         static string Passes(MatchRuleSet rules) => string.Join(";", rules.Rules.Blocking.Select(p => p.Name + ":" + string.Join(",", p.Keys.Select(k => $"{k.Field}/{k.Transform}/{k.Length}"))));
         if (Fields(current) != Fields(next))
         {
-            throw new MatchRuleException("fields differ from the rules in force (name, path or comparison): the registry's records were read with those; only levels, m, u and frequency adjustment may change while it holds records.");
+            throw new MatchRuleException("fields differ from the rules in force (name, path or comparison): the registry's records were read with those; only levels, m, u, a text field's measure and frequency adjustment may change while it holds records.");
         }
 
         if (Passes(current) != Passes(next))

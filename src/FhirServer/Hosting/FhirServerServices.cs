@@ -84,6 +84,7 @@ internal static class FhirServerServices
         services.Configure<ClientRegistryOptions>(configuration.GetSection(ClientRegistryOptions.SectionName));
         services.AddSingleton<RegistryTags>();
         services.AddSingleton<MatchFrequencies>();
+        services.AddSingleton<PreparedSources>();
         services.AddSingleton<PatientMatchRules>();
         services.AddSingleton<GoldenRecordComposer>();
         services.AddScoped<RegistryRecords>();

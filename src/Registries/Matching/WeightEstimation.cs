@@ -55,15 +55,15 @@ public static class WeightEstimation
     /// <summary>
     /// Like <see cref="Estimate(MatchRules, IReadOnlyList{ComparisonVector}, IReadOnlyList{ComparisonVector}, int, double)"/>,
     /// but m is estimated once per blocking pass, as Splink does: over the pairs that share that
-    /// pass's key, with the fields the key is made of left out. Within a block those fields agree by
-    /// construction, so they say nothing about match status there, yet u (from random pairs)
-    /// treats their agreement as rare. Left in, they pull the different people of a block (same
+    /// pass's key, with the fields the key is made of left out. Within a block those fields agree
+    /// on the key by construction (the value, or its phonetic code, initial or year), so they say
+    /// little about match status there, yet u (from random pairs) treats their agreement as rare. Left in, they pull the different people of a block (same
     /// family name, same birth date) into the match class, and m learns that true matches often
     /// disagree on everything else: on FEBRL 4 without national ids, pooled EM put 25% of matches
     /// on a disagreeing birth date, where 4% of them are. Each field's m is then the average of
     /// the passes that estimated it, weighted by the expected matches in which the field was present;
     /// a field every pass is built from keeps the pooled estimate. The match proportion reported is
-    /// that of all pairs under the combined m and u.
+    /// the mean over all pairs of each pair's chance of being a match in the runs of its passes.
     /// </summary>
     /// <param name="rules">The rules whose levels are estimated; their blocking passes name the fields left out.</param>
     /// <param name="pairs">One comparison vector per candidate pair, with the passes whose keys the pair shares.</param>
@@ -88,12 +88,16 @@ public static class WeightEstimation
         var sums = pooled.M.Select(levels => new double[levels.Length]).ToArray();
         var weights = new double[fields.Count];
         var (iterations, converged) = (pooled.Iterations, pooled.Converged);
+
+        // Each pair's chance of being a match, summed over the runs of the passes that found it.
+        var posteriors = new double[pairs.Count];
+        var runs = new int[pairs.Count];
         foreach (var pass in rules.Blocking)
         {
             var keyFields = pass.Keys.Select(k => FieldIndex(fields, k.Field)).ToHashSet();
-            var masked = pairs
-                .Where(p => p.Passes.Contains(pass.Name))
-                .Select(p => new ComparisonVector(p.Vector.Levels.Select((level, f) => keyFields.Contains(f) ? -1 : level)))
+            var found = Enumerable.Range(0, pairs.Count).Where(i => pairs[i].Passes.Contains(pass.Name)).ToList();
+            var masked = found
+                .Select(i => new ComparisonVector(pairs[i].Vector.Levels.Select((level, f) => keyFields.Contains(f) ? -1 : level)))
                 .ToList();
             if (masked.Count == 0)
             {
@@ -103,6 +107,12 @@ public static class WeightEstimation
             var run = Run(rules, masked, randomPairs, maxIterations, tolerance);
             iterations += run.Iterations;
             converged &= run.Converged;
+            for (var j = 0; j < found.Count; j++)
+            {
+                posteriors[found[j]] += run.Posterior(masked[j]);
+                runs[found[j]]++;
+            }
+
             for (var f = 0; f < fields.Count; f++)
             {
                 if (keyFields.Contains(f) || run.MatchesWithField[f] <= 0)
@@ -119,41 +129,17 @@ public static class WeightEstimation
         }
 
         var m = pooled.M.Select((levels, f) => weights[f] > 0 ? [.. sums[f].Select(sum => Clamp(sum / weights[f]))] : levels).ToArray();
-        var p = MatchProportion([.. pairs.Select(x => x.Vector)], m, pooled.U, pooled.P, maxIterations, tolerance);
-        return new EmRun(m, pooled.U, p, pooled.MatchesWithField, iterations, converged).ToEstimate(rules);
-    }
-
-    /// <summary>The share of matches among <paramref name="pairs"/> with m and u held: EM on the proportion alone.</summary>
-    private static double MatchProportion(IReadOnlyList<ComparisonVector> pairs, double[][] m, double[][] u, double start, int maxIterations, double tolerance)
-    {
-        // Each pair's likelihood ratio does not change between iterations: computed once.
-        var logRatios = pairs.Select(pair =>
+        // Within a pass's block its run weighs every other field without bias, so a pair's chance of
+        // being a match is the mean of the runs of the passes that found it; a pair no pass found is
+        // weighed by the pooled run. The share of matches is the mean over all pairs.
+        var matches = 0.0;
+        for (var i = 0; i < pairs.Count; i++)
         {
-            var sum = 0.0;
-            for (var f = 0; f < m.Length; f++)
-            {
-                if (pair[f] >= 0)
-                {
-                    sum += Math.Log(m[f][pair[f]]) - Math.Log(u[f][pair[f]]);
-                }
-            }
-
-            return sum;
-        }).ToArray();
-        var p = start;
-        for (var i = 0; i < maxIterations; i++)
-        {
-            var odds = Math.Log(p / (1 - p));
-            var next = Clamp(logRatios.Sum(r => 1 / (1 + Math.Exp(-(r + odds)))) / logRatios.Length);
-            var change = Math.Abs(next - p);
-            p = next;
-            if (change < tolerance)
-            {
-                break;
-            }
+            matches += runs[i] > 0 ? posteriors[i] / runs[i] : pooled.Posterior(pairs[i].Vector);
         }
 
-        return p;
+        var p = Clamp(matches / pairs.Count);
+        return new EmRun(m, pooled.U, p, pooled.MatchesWithField, iterations, converged).ToEstimate(rules);
     }
 
     private static int FieldIndex(IReadOnlyList<FieldRule> fields, string name)
@@ -340,6 +326,21 @@ public static class WeightEstimation
     /// </summary>
     private sealed record EmRun(double[][] M, double[][] U, double P, double[] MatchesWithField, int Iterations, bool Converged)
     {
+        /// <summary>The chance that a pair with <paramref name="vector"/> is a match, under these parameters; missing fields left out.</summary>
+        public double Posterior(ComparisonVector vector)
+        {
+            var logOdds = Math.Log(P) - Math.Log(1 - P);
+            for (var f = 0; f < M.Length; f++)
+            {
+                if (vector[f] >= 0)
+                {
+                    logOdds += Math.Log(M[f][vector[f]]) - Math.Log(U[f][vector[f]]);
+                }
+            }
+
+            return 1 / (1 + Math.Exp(-logOdds));
+        }
+
         public WeightEstimate ToEstimate(MatchRules rules)
         {
             var estimated = rules.Fields.Select((field, f) => field with

@@ -153,7 +153,7 @@ public class WeightEstimationTests
     /// date (a key of the pass of that name), and for each pass different people who share its key
     /// as blocking brings them together, drawn from u on their other fields.
     /// </summary>
-    private static List<BlockedPair> DrawBlocked(int matches, int differentPerPass, int seed)
+    private static (List<BlockedPair> Pairs, double MatchShare) DrawBlocked(int matches, int differentPerPass, int seed)
     {
         var fieldOfPass = new Dictionary<string, int> { ["family"] = 0, ["birthDate"] = 1 };
         HashSet<string> Passes(IReadOnlyList<int> levels) => fieldOfPass.Where(p => levels[p.Value] == 0).Select(p => p.Key).ToHashSet();
@@ -161,6 +161,7 @@ public class WeightEstimationTests
             .Select(v => new BlockedPair(v, Passes(v.Levels)))
             .Where(p => p.Passes.Count > 0)
             .ToList();
+        var blockedMatches = pairs.Count;
         foreach (var (_, keyField) in fieldOfPass)
         {
             foreach (var vector in Draw(differentPerPass, 0.0, seed + keyField + 1))
@@ -171,7 +172,7 @@ public class WeightEstimationTests
             }
         }
 
-        return pairs;
+        return (pairs, (double)blockedMatches / pairs.Count);
     }
 
     private const string BlockedJson = """
@@ -195,12 +196,13 @@ public class WeightEstimationTests
     public void EstimateByBlockingPass_DifferentPeopleWhoShareTheKey_RecoversM()
     {
         var rules = MatchRules.Parse(BlockedJson);
-        var pairs = DrawBlocked(10_000, 15_000, seed: 20261128);
+        var (pairs, matchShare) = DrawBlocked(10_000, 15_000, seed: 20261128);
         var randomPairs = Draw(40_000, 0.0, seed: 20261129);
 
         var estimate = WeightEstimation.EstimateByBlockingPass(rules, pairs, randomPairs, maxIterations: 500, tolerance: 1e-7);
 
         Assert.True(estimate.Converged);
+        Assert.Equal(matchShare, estimate.MatchProportion, 0.02);
         for (var f = 0; f < TrueM.Length; f++)
         {
             var field = estimate.Rules.Fields[f];
@@ -218,12 +220,13 @@ public class WeightEstimationTests
         // Why the estimate goes by pass: pooled over the same pairs, with the key fields in, EM counts
         // the different people of a block as matches and learns that matches disagree on birth dates.
         var rules = MatchRules.Parse(BlockedJson);
-        var pairs = DrawBlocked(10_000, 15_000, seed: 20261128);
+        var (pairs, matchShare) = DrawBlocked(10_000, 15_000, seed: 20261128);
         var randomPairs = Draw(40_000, 0.0, seed: 20261129);
 
         var pooled = WeightEstimation.Estimate(rules, [.. pairs.Select(p => p.Vector)], randomPairs, maxIterations: 500, tolerance: 1e-7);
 
         Assert.True(pooled.Rules.Fields[2].Levels[0].M < TrueM[2][0] - 0.1, $"postcode exact m {pooled.Rules.Fields[2].Levels[0].M}");
+        Assert.True(pooled.MatchProportion > matchShare + 0.05, $"match proportion {pooled.MatchProportion} against {matchShare}");
     }
 
     [Fact]
