@@ -64,6 +64,20 @@ public class WeightEstimationTests
         return pairs;
     }
 
+    /// <summary>Every level's m within 0.03 of <see cref="TrueM"/>, and its u within <paramref name="uTolerance"/> of <see cref="TrueU"/>.</summary>
+    private static void AssertTrueLevels(MatchRules estimated, double uTolerance)
+    {
+        for (var f = 0; f < TrueM.Length; f++)
+        {
+            var field = estimated.Fields[f];
+            for (var k = 0; k < field.Levels.Count; k++)
+            {
+                Assert.Equal(TrueM[f][k], field.Levels[k].M, 0.03);
+                Assert.Equal(TrueU[f][k], field.Levels[k].U, uTolerance);
+            }
+        }
+    }
+
     [Fact]
     public void Estimate_SyntheticPairs_RecoversKnownParameters()
     {
@@ -75,15 +89,7 @@ public class WeightEstimationTests
         Assert.True(estimate.Converged);
         Assert.Equal(0.2, estimate.MatchProportion, 0.03);
         Assert.Equal("em", estimate.Rules.Version);
-        for (var f = 0; f < TrueM.Length; f++)
-        {
-            var field = estimate.Rules.Fields[f];
-            for (var k = 0; k < field.Levels.Count; k++)
-            {
-                Assert.Equal(TrueM[f][k], field.Levels[k].M, 0.03);
-                Assert.Equal(TrueU[f][k], field.Levels[k].U, 0.03);
-            }
-        }
+        AssertTrueLevels(estimate.Rules, uTolerance: 0.03);
     }
 
     [Fact]
@@ -99,15 +105,7 @@ public class WeightEstimationTests
 
         Assert.True(estimate.Converged);
         Assert.Equal(0.2, estimate.MatchProportion, 0.03);
-        for (var f = 0; f < TrueM.Length; f++)
-        {
-            var field = estimate.Rules.Fields[f];
-            for (var k = 0; k < field.Levels.Count; k++)
-            {
-                Assert.Equal(TrueM[f][k], field.Levels[k].M, 0.03);
-                Assert.Equal(TrueU[f][k], field.Levels[k].U, 0.01);
-            }
-        }
+        AssertTrueLevels(estimate.Rules, uTolerance: 0.01);
     }
 
     [Fact]
@@ -203,15 +201,7 @@ public class WeightEstimationTests
 
         Assert.True(estimate.Converged);
         Assert.Equal(matchShare, estimate.MatchProportion, 0.02);
-        for (var f = 0; f < TrueM.Length; f++)
-        {
-            var field = estimate.Rules.Fields[f];
-            for (var k = 0; k < field.Levels.Count; k++)
-            {
-                Assert.Equal(TrueM[f][k], field.Levels[k].M, 0.03);
-                Assert.Equal(TrueU[f][k], field.Levels[k].U, 0.01);
-            }
-        }
+        AssertTrueLevels(estimate.Rules, uTolerance: 0.01);
     }
 
     [Fact]
