@@ -48,7 +48,7 @@ internal sealed record MatchedRow(long RowId, string ResourceType, string Resour
     private static string Where(FhirDbContext db, string column, int count) =>
         (db.IsPostgres
             ? new StringBuilder(column).Append(" = ANY(").Append(PlainStatement.Name(0)).Append(')')
-            : PlainStatement.AppendInList(new StringBuilder(column).Append(' '), 0, count))
+            : PlainStatement.AppendInList(new StringBuilder(column).Append(' '), count))
         .Append(" AND is_current AND NOT is_deleted").ToString();
 
     private static IReadOnlyList<object> Values<T>(FhirDbContext db, IReadOnlyCollection<T> values)

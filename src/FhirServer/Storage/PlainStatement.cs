@@ -50,15 +50,15 @@ internal static class PlainStatement
     public static string Name(int index) => "@p" + index.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// <c>IN (@p{first}, …)</c> for <paramref name="count"/> parameters: a list both providers read
+    /// <c>IN (@p0, …)</c> for <paramref name="count"/> parameters: a list both providers read
     /// (SQLite has no arrays). Pages and match counts are small, so the texts are few.
     /// </summary>
-    public static StringBuilder AppendInList(StringBuilder sql, int first, int count)
+    public static StringBuilder AppendInList(StringBuilder sql, int count)
     {
         sql.Append("IN (");
         for (var i = 0; i < count; i++)
         {
-            sql.Append(i == 0 ? string.Empty : ", ").Append(Name(first + i));
+            sql.Append(i == 0 ? string.Empty : ", ").Append(Name(i));
         }
 
         return sql.Append(')');

@@ -57,9 +57,9 @@ public static class WeightEstimation
     /// but m is estimated once per blocking pass, as Splink does: over the pairs that share that
     /// pass's key, with the fields the key is made of left out. Within a block those fields agree
     /// on the key by construction (the value, or its phonetic code, initial or year), so they say
-    /// little about match status there, yet u (from random pairs) treats their agreement as rare. Left in, they pull the different people of a block (same
-    /// family name, same birth date) into the match class, and m learns that true matches often
-    /// disagree on everything else: on FEBRL 4 without national ids, pooled EM put 25% of matches
+    /// little about match status there, yet u (from random pairs) treats their agreement as rare.
+    /// Left in, they pull the different people of a block (same family name, same birth date) into
+    /// the match class, and m learns that true matches often disagree on everything else: on FEBRL 4 without national ids, pooled EM put 25% of matches
     /// on a disagreeing birth date, where 4% of them are. Each field's m is then the average of
     /// the passes that estimated it, weighted by the expected matches in which the field was present;
     /// a field every pass is built from keeps the pooled estimate. The match proportion reported is
@@ -129,6 +129,7 @@ public static class WeightEstimation
         }
 
         var m = pooled.M.Select((levels, f) => weights[f] > 0 ? [.. sums[f].Select(sum => Clamp(sum / weights[f]))] : levels).ToArray();
+
         // Within a pass's block its run weighs every other field without bias, so a pair's chance of
         // being a match is the mean of the runs of the passes that found it; a pair no pass found is
         // weighed by the pooled run. The share of matches is the mean over all pairs.
@@ -140,6 +141,22 @@ public static class WeightEstimation
 
         var p = Clamp(matches / pairs.Count);
         return new EmRun(m, pooled.U, p, pooled.MatchesWithField, iterations, converged).ToEstimate(rules);
+    }
+
+    /// <summary>The chance that a pair with <paramref name="vector"/> is a match under m, u and the match proportion p; missing fields left out.</summary>
+    private static double Posterior(ComparisonVector vector, double[][] m, double[][] u, double p)
+    {
+        var logOdds = Math.Log(p) - Math.Log(1 - p);
+        for (var f = 0; f < m.Length; f++)
+        {
+            var level = vector[f];
+            if (level >= 0)
+            {
+                logOdds += Math.Log(m[f][level]) - Math.Log(u[f][level]);
+            }
+        }
+
+        return 1 / (1 + Math.Exp(-logOdds));
     }
 
     private static int FieldIndex(IReadOnlyList<FieldRule> fields, string name)
@@ -228,20 +245,7 @@ public static class WeightEstimation
             // E step: posterior probability that each distinct vector is a match.
             for (var v = 0; v < vectors.Length; v++)
             {
-                var vector = vectors[v].Key;
-                var logMatch = Math.Log(p);
-                var logNonMatch = Math.Log(1 - p);
-                for (var f = 0; f < fieldCount; f++)
-                {
-                    var level = vector[f];
-                    if (level >= 0)
-                    {
-                        logMatch += Math.Log(m[f][level]);
-                        logNonMatch += Math.Log(u[f][level]);
-                    }
-                }
-
-                g[v] = 1 / (1 + Math.Exp(logNonMatch - logMatch));
+                g[v] = Posterior(vectors[v].Key, m, u, p);
             }
 
             // M step: expected counts per level among matches and among non-matches.
@@ -326,20 +330,7 @@ public static class WeightEstimation
     /// </summary>
     private sealed record EmRun(double[][] M, double[][] U, double P, double[] MatchesWithField, int Iterations, bool Converged)
     {
-        /// <summary>The chance that a pair with <paramref name="vector"/> is a match, under these parameters; missing fields left out.</summary>
-        public double Posterior(ComparisonVector vector)
-        {
-            var logOdds = Math.Log(P) - Math.Log(1 - P);
-            for (var f = 0; f < M.Length; f++)
-            {
-                if (vector[f] >= 0)
-                {
-                    logOdds += Math.Log(M[f][vector[f]]) - Math.Log(U[f][vector[f]]);
-                }
-            }
-
-            return 1 / (1 + Math.Exp(-logOdds));
-        }
+        public double Posterior(ComparisonVector vector) => WeightEstimation.Posterior(vector, M, U, P);
 
         public WeightEstimate ToEstimate(MatchRules rules)
         {
